@@ -1,0 +1,84 @@
+"""Figures for the dashboard: what was due, what came in, who is late."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from homecrm.billing.documents import DocumentRow, list_documents
+from homecrm.billing.periods import Month
+from homecrm.store.models import Lease, Payment, RentDocument, Unit
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: Month
+    due: Decimal
+    collected: Decimal
+    documents: int
+    paid_documents: int
+
+    @property
+    def rate(self) -> Decimal:
+        return (self.collected / self.due * 100).quantize(Decimal("0.1")) if self.due else Decimal("0")
+
+
+def month_figures(session: Session, month: Month) -> MonthFigures:
+    """Due = total of the month's issued documents; collected = what was paid on them so far."""
+    due, collected, count, paid = session.execute(
+        select(
+            func.coalesce(func.sum(RentDocument.total), 0),
+            func.coalesce(func.sum(RentDocument.amount_paid), 0),
+            func.count(RentDocument.id),
+            func.coalesce(func.sum(case((RentDocument.payment_status == "paid", 1), else_=0)), 0),
+        ).where(
+            RentDocument.state == "issued",
+            RentDocument.period_start >= month.first,
+            RentDocument.period_start <= month.last,
+        )
+    ).one()
+    # SUM keeps the column's type: the store converts the integer minor units back to Decimal.
+    return MonthFigures(
+        month=month,
+        due=Decimal(due),
+        collected=Decimal(collected),
+        documents=count,
+        paid_documents=int(paid),
+    )
+
+
+def last_months(session: Session, *, until: Month, count: int = 12) -> list[MonthFigures]:
+    return [month_figures(session, until.shift(-offset)) for offset in range(count - 1, -1, -1)]
+
+
+def overdue_documents(session: Session, *, today: date) -> list[DocumentRow]:
+    rows = list_documents(session, status="overdue", today=today)
+    return sorted(rows, key=lambda r: r.due_date)
+
+
+def collected_between(session: Session, first: date, last: date) -> Decimal:
+    total = session.scalar(
+        select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.paid_on >= first, Payment.paid_on <= last)
+    )
+    return Decimal(total)
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    units: int
+    let: int
+
+
+def occupancy(session: Session, *, on: date) -> Occupancy:
+    units = session.scalar(select(func.count(Unit.id))) or 0
+    let = session.scalar(
+        select(func.count(func.distinct(Lease.unit_id))).where(
+            Lease.start_date <= on, (Lease.end_date.is_(None)) | (Lease.end_date >= on)
+        )
+    ) or 0
+    return Occupancy(units=units, let=let)
+

@@ -1,0 +1,348 @@
+"""``homecrm`` command line: cron jobs, scripts and tests call the same services as the pages.
+
+Every command takes ``--db URL``. Bad input prints one line on stderr and exits with code 2;
+nothing is written (each command is one transaction, files are written only once complete).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.orm import Session
+
+from homecrm.config import load_config
+from homecrm.errors import HomecrmError, ValidationError
+from homecrm.i18n import _, set_language
+from homecrm.store import make_engine, make_session_factory, read_session, upgrade_database, write_session
+
+T = TypeVar("T")
+EXIT_BAD_INPUT = 2
+
+
+class Context:
+    def __init__(self) -> None:
+        self.db: str | None = None
+
+    @property
+    def url(self) -> str:
+        return load_config(self.db).database_url
+
+    def engine(self):
+        return make_engine(self.url)
+
+    @contextmanager
+    def session(self, *, write: bool) -> Iterator[Session]:
+        from homecrm.store.schema import ensure_current
+
+        engine = self.engine()
+        try:
+            ensure_current(engine)
+            factory = make_session_factory(engine)
+            with (write_session(factory) if write else read_session(factory)) as session:
+                _apply_language(session)
+                yield session
+        finally:
+            engine.dispose()
+
+
+def _apply_language(session: Session) -> None:
+    from homecrm.settings import load_section
+    from homecrm.settings.sections import LocalizationSettings
+
+    set_language(os.environ.get("HOMECRM_LANGUAGE") or load_section(session, LocalizationSettings).default_language)
+
+
+pass_ctx = click.make_pass_decorator(Context, ensure=True)
+
+
+def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--db URL`` accepted on every command as well as on the group."""
+
+    @click.option("--db", "db_url", default=None, metavar="URL", help="Database URL (default: HOMECRM_DATABASE_URL or data/homecrm.db).")
+    @click.pass_context
+    @wraps(fn)
+    def wrapper(click_ctx: click.Context, *args, db_url: str | None = None, **kwargs):
+        ctx = click_ctx.ensure_object(Context)
+        if db_url:
+            ctx.db = db_url
+        return click_ctx.invoke(fn, ctx, *args, **kwargs)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_url", default=None, metavar="URL", help="Database URL.")
+@click.pass_context
+def cli(click_ctx: click.Context, db_url: str | None) -> None:
+    """homecrm — rental management for small landlords."""
+    click_ctx.ensure_object(Context).db = db_url
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """Write atomically: a half-written PDF or ZIP never replaces a good one."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# set-up ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--demo-if-new", is_flag=True, help="Load the demo data when the database is created now.")
+@db_option
+def init(ctx: Context, demo_if_new: bool) -> None:
+    """Create the database or bring it to the latest schema."""
+    from homecrm.store.schema import current_revision
+
+    engine = ctx.engine()
+    try:
+        is_new = current_revision(engine) is None
+    finally:
+        engine.dispose()
+    upgrade_database(ctx.url)
+    click.echo(_("Database ready: {url}").format(url=_redact_url(ctx.url)))
+    if demo_if_new and is_new:
+        _load_demo(ctx)
+
+
+def _load_demo(ctx: Context) -> None:
+    from homecrm.demo import seed_demo
+
+    with ctx.session(write=True) as session:
+        counts = seed_demo(session)
+    click.echo(
+        _("Demo loaded: {tenants} leases, {units} units, {documents} documents, {payments} payments.").format(**counts)
+    )
+
+
+@cli.command()
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
+@db_option
+def demo(ctx: Context, if_empty: bool) -> None:
+    """Fill an empty database with realistic French demo data."""
+    from homecrm.demo import is_empty
+
+    upgrade_database(ctx.url)
+    if if_empty:
+        with ctx.session(write=False) as session:
+            if not is_empty(session):
+                click.echo(_("The database already has data: demo not loaded."))
+                return
+    _load_demo(ctx)
+
+
+def _redact_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# settings ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def settings() -> None:
+    """Show and change settings."""
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).replace("\\", "\\\\").replace("\n", "\\n")
+
+
+@settings.command("show")
+@click.argument("section", required=False)
+@db_option
+def settings_show(ctx: Context, section: str | None) -> None:
+    """Print settings as ``section.field = value`` lines (secrets masked)."""
+    from homecrm.settings import all_sections, get_section, load_section
+    from homecrm.settings.secrets import mask
+
+    with ctx.session(write=False) as session:
+        sections = [get_section(section)] if section else all_sections()
+        for cls in sections:
+            values = load_section(session, cls)
+            for name in cls.model_fields:
+                value = getattr(values, name)
+                shown = mask(value) if name in cls.secret_fields() else _display(value)
+                click.echo(f"{cls.section}.{name} = {shown}")
+
+
+@settings.command("set")
+@click.argument("key")
+@click.argument("value")
+@db_option
+def settings_set(ctx: Context, key: str, value: str) -> None:
+    """Change one setting: ``homecrm settings set receipts.prefix QUI-``."""
+    from homecrm.settings import get_section, parse_cli_value, save_section
+
+    section_name, dot, field = key.partition(".")
+    if not dot or not field:
+        raise ValidationError(_("Use SECTION.FIELD, e.g. receipts.prefix."), field="key")
+    cls = get_section(section_name)
+    parsed = parse_cli_value(cls, field, value.replace("\\n", "\n"))
+    with ctx.session(write=True) as session:
+        saved = save_section(session, cls, {field: parsed})
+        shown = "****" if field in cls.secret_fields() else _display(getattr(saved, field))
+    click.echo(f"{cls.section}.{field} = {shown}")
+
+
+# receipts ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def receipts() -> None:
+    """Rent documents: issue, list, record payments, print."""
+
+
+def _month(value: str):
+    from homecrm.billing.periods import Month
+
+    return Month.parse(value)
+
+
+@receipts.command("generate")
+@click.option("--month", "month_text", required=True, metavar="YYYY-MM")
+@db_option
+def receipts_generate(ctx: Context, month_text: str) -> None:
+    """Issue the month's document for every active lease (numbered; running twice adds nothing)."""
+    from homecrm.billing.documents import generate_month
+
+    month = _month(month_text)
+    with ctx.session(write=True) as session:
+        result = generate_month(session, month=month)
+    click.echo(
+        _("{created} document(s) issued for {month}; {existing} already existed.").format(
+            created=len(result.created), month=str(month), existing=result.existing
+        )
+    )
+
+
+@receipts.command("list")
+@click.option("--month", "month_text", default=None, metavar="YYYY-MM")
+@click.option("--status", type=click.Choice(["unpaid", "partial", "paid", "overdue", "draft", "cancelled"]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@db_option
+def receipts_list(ctx: Context, month_text: str | None, status: str | None, as_json: bool) -> None:
+    """List rent documents."""
+    from homecrm.billing.documents import list_documents
+
+    month = _month(month_text) if month_text else None
+    with ctx.session(write=False) as session:
+        rows = list_documents(session, month=month, status=status)
+    if as_json:
+        click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(
+            f"{row.number or '-':<20} {row.period}  {row.status:<9} {row.total:>10} {row.paid:>10} "
+            f"{row.balance:>10}  {row.tenant}"
+        )
+
+
+@receipts.command("pay")
+@click.argument("number")
+@click.option("--amount", required=True)
+@click.option("--date", "paid_on", required=True, metavar="YYYY-MM-DD")
+@click.option("--mode", default="virement", show_default=True)
+@click.option("--reference", default="")
+@db_option
+def receipts_pay(ctx: Context, number: str, amount: str, paid_on: str, mode: str, reference: str) -> None:
+    """Record a payment against document NUMBER."""
+    from homecrm.billing.documents import document_title, find_by_number
+    from homecrm.billing.payments import record_payment
+
+    try:
+        day = date.fromisoformat(paid_on)
+    except ValueError:
+        raise ValidationError(
+            _("\"{text}\" is not a date: use YYYY-MM-DD.").format(text=paid_on), field="date"
+        ) from None
+    with ctx.session(write=True) as session:
+        doc = find_by_number(session, number)
+        record_payment(session, document_id=doc.id, data={"amount": amount, "paid_on": day, "mode": mode, "reference": reference})
+        click.echo(
+            _("{number}: paid {paid} of {total}, balance {balance} — {title}.").format(
+                number=doc.number, paid=doc.amount_paid, total=doc.total, balance=doc.balance,
+                title=_(document_title(doc)),
+            )
+        )
+
+
+@receipts.command("pdf")
+@click.argument("number")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@db_option
+def receipts_pdf(ctx: Context, number: str, output: str) -> None:
+    """Write the PDF of document NUMBER."""
+    from homecrm.billing.documents import find_by_number
+    from homecrm.billing.exports import document_pdf
+
+    with ctx.session(write=False) as session:
+        _name, pdf = document_pdf(session, document_id=find_by_number(session, number).id)
+    _write_file(output, pdf)
+    click.echo(output)
+
+
+@receipts.command("export")
+@click.option("--month", "month_text", required=True, metavar="YYYY-MM")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@db_option
+def receipts_export(ctx: Context, month_text: str, output: str) -> None:
+    """Write the month's PDFs into one ZIP file."""
+    from homecrm.billing.exports import month_zip
+
+    month = _month(month_text)
+    with ctx.session(write=False) as session:
+        data = month_zip(session, month=month)
+    _write_file(output, data)
+    click.echo(output)
+
+
+# entry point -------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="homecrm", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo(_("Aborted."), err=True)
+        return 1
+    except click.ClickException as exc:
+        click.echo(f"homecrm: {exc.format_message()}", err=True)
+        return EXIT_BAD_INPUT
+    except HomecrmError as exc:
+        click.echo(f"homecrm: {exc}", err=True)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def run() -> None:  # pragma: no cover - console script
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

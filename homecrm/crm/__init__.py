@@ -1,0 +1,1 @@
+"""Customers (tenants) and contacts; later candidates, tasks, tickets, tags, calendar events."""

@@ -1,0 +1,1 @@
+"""Properties, units, leases and the rent schedule."""

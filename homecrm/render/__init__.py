@@ -1,0 +1,1 @@
+"""Formatting, Jinja2 templates and WeasyPrint PDFs."""

@@ -1,0 +1,114 @@
+"""Numbers, amounts and dates as the settings say to print them.
+
+Amounts are formatted from their exact ``Decimal`` digits: nothing here rounds (Babel would
+round half-even). Dates use the PHP-style format of the Localisation settings (``d/m/Y``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import get_currency_symbol
+
+from homecrm.billing.money import as_decimal, minor_units, quantize
+
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+_THOUSANDS = {"space": NARROW_NBSP, ".": ".", ",": ",", "'": "'", "none": ""}
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Everything needed to print numbers and dates; built once per page or batch."""
+
+    lang: str = "fr"
+    decimal_separator: str = ","
+    thousands_separator: str = "space"
+    remove_decimals_on_zero: bool = False
+    date_format: str = "d/m/Y"
+    time_format: str = "24"
+    timezone: str = "Europe/Paris"
+
+    @classmethod
+    def from_settings(cls, finance, localization, lang: str | None = None) -> Formats:
+        return cls(
+            lang=lang or localization.default_language,
+            decimal_separator=finance.decimal_separator,
+            thousands_separator=finance.thousands_separator,
+            remove_decimals_on_zero=finance.remove_decimals_on_zero,
+            date_format=localization.date_format,
+            time_format=localization.time_format,
+            timezone=localization.timezone,
+        )
+
+    # numbers -------------------------------------------------------------------------------
+    def number(self, value: Decimal | int, decimals: int = 2) -> str:
+        amount = as_decimal(value)
+        negative = amount < 0
+        text = f"{abs(amount):.{decimals}f}" if decimals else str(int(abs(amount)))
+        integer, _, fraction = text.partition(".")
+        sep = _THOUSANDS[self.thousands_separator]
+        groups = []
+        while len(integer) > 3:
+            groups.insert(0, integer[-3:])
+            integer = integer[:-3]
+        groups.insert(0, integer)
+        out = sep.join(groups)
+        if fraction and not (self.remove_decimals_on_zero and set(fraction) == {"0"}):
+            out += self.decimal_separator + fraction
+        return ("-" if negative else "") + out
+
+    def money(self, amount: Decimal | int, currency: str, *, symbol: bool = True) -> str:
+        exact = quantize(as_decimal(amount), currency)
+        digits = self.number(exact, minor_units(currency))
+        if not symbol:
+            return digits
+        sign = get_currency_symbol(currency, locale=self.lang)
+        if self.lang == "fr":
+            return f"{digits}{NBSP}{sign}"
+        if digits.startswith("-"):
+            return f"-{sign}{digits[1:]}"
+        return f"{sign}{digits}"
+
+    def percent(self, rate: Decimal) -> str:
+        exact = as_decimal(rate).normalize()
+        decimals = max(0, -exact.as_tuple().exponent)
+        text = self.number(exact, decimals) if decimals else self.number(int(exact), 0)
+        return f"{text}{NBSP}%"
+
+    # dates ---------------------------------------------------------------------------------
+    def date(self, value: date | None) -> str:
+        if value is None:
+            return ""
+        parts = {"d": f"{value.day:02d}", "m": f"{value.month:02d}", "Y": f"{value.year:04d}"}
+        return "".join(parts.get(ch, ch) for ch in self.date_format)
+
+    def local(self, value: datetime) -> datetime:
+        return value.astimezone(ZoneInfo(self.timezone))
+
+    def time(self, value: datetime) -> str:
+        local = self.local(value)
+        if self.time_format == "12":
+            hour = local.hour % 12 or 12
+            return f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
+        return f"{local.hour:02d}:{local.minute:02d}"
+
+    def datetime(self, value: datetime | None) -> str:
+        if value is None:
+            return ""
+        return f"{self.date(self.local(value).date())} {self.time(value)}"
+
+    def long_date(self, value: date) -> str:
+        """"1er mars 2026" / "1 March 2026"."""
+        text = babel_format_date(value, "d MMMM y", locale=self.lang)
+        if self.lang == "fr" and value.day == 1:
+            text = "1er" + text[1:]
+        return text
+
+    def month(self, value: date) -> str:
+        """"mars 2026" / "March 2026"."""
+        return babel_format_date(value, "LLLL y", locale=self.lang)

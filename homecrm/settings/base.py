@@ -1,0 +1,228 @@
+"""Settings framework: one pydantic model per section of the spec, stored field by field.
+
+A section declares its fields with ``setting(...)`` (label and help are message ids, shown
+translated; ``widget`` tells the page generator which widget to draw). Values are validated by
+the model (types, ranges, cross-field rules, placeholders) and, when they refer to the
+database, by ``check_in_db``. Saving validates everything first and writes nothing when any
+field is wrong, reporting every wrong field at once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from homecrm.errors import ValidationError
+from homecrm.i18n import _
+from homecrm.inputs import as_validation_error
+from homecrm.render.placeholders import check_template
+from homecrm.store.models import Setting
+
+log = logging.getLogger(__name__)
+
+SECTIONS: dict[str, type[SettingsSection]] = {}
+S = TypeVar("S", bound="SettingsSection")
+
+
+def setting(
+    default: Any,
+    *,
+    label: str,
+    help: str = "",  # noqa: A002 - the name the spec uses
+    widget: str | None = None,
+    stored: bool = True,
+    **extra: Any,
+) -> Any:
+    """Declare a settings field. ``label``/``help`` are message ids (wrap them in ``N_``).
+
+    Constraints (``ge``, ``le``, ``max_length``…) go to pydantic; anything else is metadata for
+    the page generator (``choices``, ``placeholders``, ``asset_kind``…).
+    """
+    constraints = {key: extra.pop(key) for key in list(extra) if key in _CONSTRAINTS}
+    schema_extra = {"widget": widget, "stored": stored, **extra}
+    return Field(default, title=label, description=help, json_schema_extra=schema_extra, **constraints)
+
+
+_CONSTRAINTS = {"ge", "gt", "le", "lt", "max_length", "min_length", "pattern"}
+
+
+class SettingsSection(BaseModel):
+    """Base of every section; subclasses set ``section`` (storage key) and ``title``."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+    section: ClassVar[str]
+    title: ClassVar[str]
+    intro: ClassVar[str] = ""
+    order: ClassVar[int] = 100
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "section" in cls.__dict__:
+            SECTIONS[cls.section] = cls
+
+    # Hooks for sections whose fields live elsewhere (e.g. a number counter) or refer to rows.
+    @classmethod
+    def load_computed(cls, session: Session, values: dict[str, Any]) -> None:
+        """Add the values of non-stored fields to ``values``."""
+
+    def check_in_db(self, session: Session, before: SettingsSection) -> dict[str, str]:
+        """Errors (field → message) that need the database; empty when all is well."""
+        return {}
+
+    def save_computed(self, session: Session, before: SettingsSection) -> None:
+        """Write the non-stored fields (called after validation, inside the same transaction)."""
+
+    @classmethod
+    def field_meta(cls, name: str) -> dict[str, Any]:
+        extra = cls.model_fields[name].json_schema_extra
+        return dict(extra) if isinstance(extra, dict) else {}
+
+    @classmethod
+    def stored_fields(cls) -> list[str]:
+        return [name for name in cls.model_fields if cls.field_meta(name).get("stored", True)]
+
+    @classmethod
+    def secret_fields(cls) -> list[str]:
+        return [name for name in cls.model_fields if cls.field_meta(name).get("widget") == "secret"]
+
+
+def template_field(value: str, allowed: tuple[str, ...]) -> str:
+    """Field validator body for a ``{placeholder}`` format: unknown names refused, named."""
+    try:
+        return check_template(value, allowed)
+    except ValidationError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def get_section(name: str) -> type[SettingsSection]:
+    _import_sections()
+    try:
+        return SECTIONS[name]
+    except KeyError:
+        raise ValidationError(
+            _("Unknown settings section: {name}. Sections: {names}.").format(
+                name=name, names=", ".join(sorted(SECTIONS))
+            ),
+            field="section",
+        ) from None
+
+
+def all_sections() -> list[type[SettingsSection]]:
+    _import_sections()
+    return sorted(SECTIONS.values(), key=lambda cls: (cls.order, cls.section))
+
+
+def _import_sections() -> None:
+    import homecrm.settings.sections  # noqa: F401 - registers every section
+
+
+def _stored_values(session: Session, cls: type[SettingsSection]) -> dict[str, Any]:
+    rows = session.execute(select(Setting.name, Setting.value).where(Setting.section == cls.section))
+    stored = set(cls.stored_fields())
+    values: dict[str, Any] = {}
+    for name, raw in rows:
+        if name in stored:
+            try:
+                values[name] = json.loads(raw)
+            except ValueError:
+                log.warning("ignoring unreadable stored value of %s.%s", cls.section, name)
+    return values
+
+
+def load_section(session: Session, cls: type[S]) -> S:
+    """The section's current values (defaults for anything never saved)."""
+    values = _stored_values(session, cls)
+    cls.load_computed(session, values)
+    try:
+        return cls.model_validate(values)
+    except PydanticValidationError as exc:
+        # A stored value no longer valid (the model changed): fall back to the default for it.
+        bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+        log.warning("stored settings %s.%s are invalid; using defaults", cls.section, sorted(bad))
+        return cls.model_validate({k: v for k, v in values.items() if k not in bad})
+
+
+def validate_section(
+    session: Session, cls: type[S], changes: Mapping[str, Any], *, base: S | None = None
+) -> S:
+    """Merge ``changes`` into the current values and validate; raises with every field error."""
+    current = base or load_section(session, cls)
+    unknown = sorted(set(changes) - set(cls.model_fields))
+    if unknown:
+        raise ValidationError(
+            _("Unknown setting {name} in section {section}.").format(name=unknown[0], section=cls.section),
+            field=unknown[0],
+        )
+    merged = {**current.model_dump(), **dict(changes)}
+    try:
+        candidate = cls.model_validate(merged)
+    except PydanticValidationError as exc:
+        raise as_validation_error(exc) from None
+    db_errors = candidate.check_in_db(session, current)
+    if db_errors:
+        first = next(iter(db_errors))
+        raise ValidationError(db_errors[first], field=first, errors=db_errors)
+    return candidate
+
+
+def save_section(session: Session, cls: type[S], changes: Mapping[str, Any]) -> S:
+    """Validate then store ``changes``; nothing is written when anything is invalid."""
+    before = load_section(session, cls)
+    after = validate_section(session, cls, changes, base=before)
+    dumped = after.model_dump(mode="json")
+    existing = {
+        row.name: row
+        for row in session.scalars(select(Setting).where(Setting.section == cls.section))
+    }
+    for name in cls.stored_fields():
+        value = json.dumps(dumped[name], ensure_ascii=False, sort_keys=True)
+        row = existing.get(name)
+        if row is None:
+            session.add(Setting(section=cls.section, name=name, value=value))
+        elif row.value != value:
+            row.value = value
+    after.save_computed(session, before)
+    session.flush()
+    return after
+
+
+def reset_section(session: Session, cls: type[SettingsSection]) -> None:
+    session.execute(delete(Setting).where(Setting.section == cls.section))
+
+
+def settings_version(session: Session) -> str:
+    """Changes whenever any stored setting changes; a cache key for rendered documents."""
+    count, latest, ids = session.execute(
+        select(func.count(Setting.id), func.max(Setting.updated_at), func.sum(Setting.id))
+    ).one()
+    return f"{count}:{latest}:{ids}"
+
+
+def parse_cli_value(cls: type[SettingsSection], name: str, text: str) -> Any:
+    """Turn the text given to ``homecrm settings set`` into a value the model will validate."""
+    if name not in cls.model_fields:
+        raise ValidationError(
+            _("Unknown setting {name} in section {section}.").format(name=name, section=cls.section),
+            field=name,
+        )
+    annotation = cls.model_fields[name].annotation
+    lowered = text.strip().lower()
+    if annotation is bool:
+        truthy = {"1", "true", "yes", "oui", "on", "y", "o"}
+        falsy = {"0", "false", "no", "non", "off", "n"}
+        if lowered in truthy:
+            return True
+        if lowered in falsy:
+            return False
+        raise ValidationError(_("Enter yes or no."), field=name)
+    if lowered in ("", "none", "null") and cls.model_fields[name].default is None:
+        return None
+    return text

@@ -1,0 +1,20 @@
+"""Every settings section; importing this package registers them."""
+
+from homecrm.settings.sections.clients import ClientSettings
+from homecrm.settings.sections.company import CompanySettings
+from homecrm.settings.sections.finance import FinanceSettings
+from homecrm.settings.sections.general import GeneralSettings
+from homecrm.settings.sections.localization import LocalizationSettings
+from homecrm.settings.sections.pdf import PdfFormatSettings, PdfSettings
+from homecrm.settings.sections.receipts import ReceiptSettings
+
+__all__ = [
+    "ClientSettings",
+    "CompanySettings",
+    "FinanceSettings",
+    "GeneralSettings",
+    "LocalizationSettings",
+    "PdfFormatSettings",
+    "PdfSettings",
+    "ReceiptSettings",
+]

@@ -1,0 +1,35 @@
+"""All ORM models; importing this module registers every table on ``Base.metadata``."""
+
+from homecrm.store.models.billing import (
+    DOCUMENT_STATES,
+    LINE_KINDS,
+    PAYMENT_MODES,
+    PAYMENT_STATUSES,
+    NumberCounter,
+    Payment,
+    RentDocument,
+    RentDocumentLine,
+    Tax,
+)
+from homecrm.store.models.customers import Contact, Customer
+from homecrm.store.models.leasing import Lease, Property, Unit
+from homecrm.store.models.settings import Asset, Setting
+
+__all__ = [
+    "DOCUMENT_STATES",
+    "LINE_KINDS",
+    "PAYMENT_MODES",
+    "PAYMENT_STATUSES",
+    "Asset",
+    "Contact",
+    "Customer",
+    "Lease",
+    "NumberCounter",
+    "Payment",
+    "Property",
+    "RentDocument",
+    "RentDocumentLine",
+    "Setting",
+    "Tax",
+    "Unit",
+]

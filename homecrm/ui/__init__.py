@@ -1,0 +1,1 @@
+"""Streamlit-only helpers used by ``app.py`` and ``pages/``; the only Streamlit code in homecrm."""

@@ -1,0 +1,72 @@
+"""Messages that survive the rerun after an action, and running an action from a callback.
+
+Writes happen in widget callbacks (DESIGN.md); a callback cannot draw where the page wants, so
+it leaves a message here and the page shows it on the rerun.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from homecrm.errors import HomecrmError, ValidationError
+from homecrm.ui.db import writing
+
+T = TypeVar("T")
+_FLASH_KEY = "_flash_messages"
+_ERRORS_KEY = "_field_errors"
+
+
+def flash(kind: str, text: str) -> None:
+    st.session_state.setdefault(_FLASH_KEY, []).append((kind, text))
+
+
+def show_flashes() -> None:
+    for kind, text in st.session_state.pop(_FLASH_KEY, []):
+        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(text)
+
+
+def set_field_errors(form: str, errors: dict[str, str]) -> None:
+    st.session_state.setdefault(_ERRORS_KEY, {})[form] = errors
+
+
+def field_errors(form: str) -> dict[str, str]:
+    return st.session_state.get(_ERRORS_KEY, {}).get(form, {})
+
+
+def clear_field_errors(form: str) -> None:
+    st.session_state.get(_ERRORS_KEY, {}).pop(form, None)
+
+
+def show_field_error(form: str, field: str) -> None:
+    message = field_errors(form).get(field)
+    if message:
+        st.error(message, icon=":material/error:")
+
+
+def run_action(
+    action: Callable[[Session], T],
+    *,
+    success: str | Callable[[T], str] | None = None,
+    form: str | None = None,
+) -> T | None:
+    """Run ``action`` in one transaction; report success or the error (nothing half-written)."""
+    try:
+        with writing() as session:
+            result = action(session)
+    except ValidationError as exc:
+        if form:
+            set_field_errors(form, exc.errors or {exc.field or "__all__": str(exc)})
+        flash("error", str(exc))
+        return None
+    except HomecrmError as exc:
+        flash("error", str(exc))
+        return None
+    if form:
+        clear_field_errors(form)
+    if success:
+        flash("success", success(result) if callable(success) else success)
+    return result

@@ -1,0 +1,136 @@
+"""The generic settings page: widgets drawn from a section's pydantic model.
+
+Type and metadata decide the widget (bool → toggle, choices → select box, ``color`` → colour
+picker, ``image`` → uploader, ``template`` → text area listing its placeholders). Saving runs in
+the submit button's callback, validates in homecrm and writes nothing when a field is wrong; the
+errors are shown under their fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import annotated_types
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from homecrm.assets import get_asset, image_source, store_image
+from homecrm.i18n import _
+from homecrm.settings import SettingsSection, load_section, save_section
+from homecrm.settings.choices import choices_for
+from homecrm.ui.db import reading
+from homecrm.ui.feedback import field_errors, run_action, show_field_error, show_flashes
+
+SAVE_LABEL = "Save settings"
+
+
+def _key(cls: type[SettingsSection], name: str) -> str:
+    return f"settings.{cls.section}.{name}"
+
+
+def _bounds(cls: type[SettingsSection], name: str) -> dict[str, Any]:
+    bounds: dict[str, Any] = {}
+    for item in cls.model_fields[name].metadata:
+        if isinstance(item, annotated_types.Ge):
+            bounds["min_value"] = item.ge
+        elif isinstance(item, annotated_types.Le):
+            bounds["max_value"] = item.le
+        elif isinstance(item, annotated_types.MaxLen):
+            bounds["max_chars"] = item.max_length
+    return bounds
+
+
+def _draw_field(session: Session, cls: type[SettingsSection], name: str, value: Any) -> None:
+    field = cls.model_fields[name]
+    meta = cls.field_meta(name)
+    widget = meta.get("widget")
+    label = _(field.title or name)
+    help_text = _(field.description) if field.description else None
+    key = _key(cls, name)
+    bounds = _bounds(cls, name)
+    if widget == "image":
+        asset = get_asset(session, value)
+        if asset is not None:
+            st.image(image_source(asset), caption=label, width=160)
+            st.checkbox(_("Remove this image"), key=key + ".remove")
+        st.file_uploader(label, type=["png", "jpg", "jpeg", "svg"], key=key, help=help_text)
+    elif "choices" in meta:
+        options, translate = choices_for(session, meta["choices"])
+        keys = list(options)
+        index = keys.index(value) if value in keys else 0
+        st.selectbox(
+            label,
+            keys,
+            index=index,
+            key=key,
+            help=help_text,
+            format_func=lambda k: _(options[k]) if translate else options[k],
+        )
+    elif field.annotation is bool:
+        st.toggle(label, value=bool(value), key=key, help=help_text)
+    elif field.annotation is int:
+        st.number_input(label, value=int(value), step=1, key=key, help=help_text,
+                        min_value=bounds.get("min_value"), max_value=bounds.get("max_value"))
+    elif widget == "color":
+        st.color_picker(label, value=value, key=key, help=help_text)
+    elif widget in ("textarea", "template"):
+        if widget == "template":
+            names = ", ".join("{" + p + "}" for p in meta.get("placeholders", ()))
+            help_text = ((help_text + " ") if help_text else "") + _("Available placeholders: {names}.").format(names=names)
+        st.text_area(label, value=value or "", key=key, help=help_text, max_chars=bounds.get("max_chars"))
+    else:
+        st.text_input(label, value="" if value is None else str(value), key=key, help=help_text,
+                      max_chars=bounds.get("max_chars"))
+
+
+def _collect(session: Session, cls: type[SettingsSection], current: SettingsSection) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in cls.model_fields:
+        key = _key(cls, name)
+        meta = cls.field_meta(name)
+        if meta.get("widget") == "image":
+            upload = st.session_state.get(key)
+            if upload is not None:
+                values[name] = store_image(
+                    session, kind=meta.get("asset_kind", name), filename=upload.name, data=upload.getvalue()
+                ).id
+            elif st.session_state.get(key + ".remove"):
+                values[name] = None
+            continue
+        if key in st.session_state:
+            values[name] = st.session_state[key]
+    return values
+
+
+def _reset_widgets(cls: type[SettingsSection]) -> None:
+    for name in cls.model_fields:
+        for suffix in ("", ".remove"):
+            st.session_state.pop(_key(cls, name) + suffix, None)
+
+
+def _save(cls: type[SettingsSection]) -> None:
+    form = f"settings-{cls.section}"
+
+    def action(session: Session) -> SettingsSection:
+        current = load_section(session, cls)
+        return save_section(session, cls, _collect(session, cls, current))
+
+    if run_action(action, success=_("Settings saved."), form=form) is not None:
+        _reset_widgets(cls)
+
+
+def settings_page(cls: type[SettingsSection]) -> None:
+    """Draw the whole settings page of ``cls``."""
+    st.title(_(cls.title))
+    if cls.intro:
+        st.caption(_(cls.intro))
+    show_flashes()
+    form = f"settings-{cls.section}"
+    if "__all__" in field_errors(form):
+        show_field_error(form, "__all__")
+    with reading() as session, st.form(form, enter_to_submit=False):
+        current = load_section(session, cls)
+        for name in cls.model_fields:
+            _draw_field(session, cls, name, getattr(current, name))
+            show_field_error(form, name)
+        st.form_submit_button(_(SAVE_LABEL), type="primary", on_click=_save, args=(cls,))

@@ -1,0 +1,39 @@
+"""Small builders for test data, through the real services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from homecrm.crm.customers import create_customer
+from homecrm.leasing.leases import create_lease
+from homecrm.leasing.properties import add_unit, create_property
+
+
+def make_lease(
+    session: Session,
+    *,
+    name: str = "Dupont",
+    unit: str = "Apt 1",
+    rent: str = "650.00",
+    charges: str = "80.00",
+    start: date = date(2025, 1, 1),
+    end: date | None = None,
+    property_name: str = "Résidence Test",
+    **lease_fields,
+):
+    customer_data = lease_fields.pop("customer", None) or {"civility": "Mme", "first_name": "Marie", "last_name": name}
+    customer = create_customer(session, data=customer_data)
+    from homecrm.store.models import Property
+    from sqlalchemy import select
+
+    prop = session.scalar(select(Property).where(Property.name == property_name)) or create_property(
+        session, data={"name": property_name, "address": "12 rue des Lilas", "zip_code": "69003", "city": "Lyon"}
+    )
+    unit_obj = add_unit(session, property_id=prop.id, data={"name": unit})
+    return create_lease(
+        session,
+        data={"customer_id": customer.id, "unit_id": unit_obj.id, "start_date": start, "end_date": end,
+              "rent": rent, "charges": charges, "deposit": "0", "due_day": 5, **lease_fields},
+    )

@@ -1,0 +1,100 @@
+"""Counters are taken atomically from the database, even by several processes at once."""
+
+import multiprocessing
+from datetime import date
+
+from sqlalchemy import select
+
+from homecrm.billing import numbering
+from homecrm.billing.documents import create_draft, issue_document
+from homecrm.billing.periods import Month
+from homecrm.settings import save_section
+from homecrm.settings.sections import ReceiptSettings
+from homecrm.store import make_engine, make_session_factory, write_session
+from homecrm.store.models import NumberCounter, RentDocument
+from tests.factories import make_lease
+
+
+def _take(url: str, count: int, queue) -> None:
+    factory = make_session_factory(make_engine(url))
+    taken = []
+    for _ in range(count):
+        with write_session(factory) as session:
+            taken.append(numbering.take_next(session, "receipts", "2026"))
+    queue.put(taken)
+
+
+def test_eight_processes_get_distinct_consecutive_numbers(db):
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    workers = [ctx.Process(target=_take, args=(db.url, 25, queue)) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    numbers = [n for _ in workers for n in queue.get(timeout=120)]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert sorted(numbers) == list(range(1, 201))
+
+
+def _issue(url: str, ids: list[int], queue) -> None:
+    factory = make_session_factory(make_engine(url))
+    numbers = []
+    for doc_id in ids:
+        with write_session(factory) as session:
+            numbers.append(issue_document(session, document_id=doc_id, on=date(2026, 3, 1)).number)
+    queue.put(numbers)
+
+
+def test_concurrent_issuing_of_documents(db):
+    with db.write() as session:
+        ids = [create_draft(session, lease_id=make_lease(session, name=f"T{i}", unit=f"U{i}").id,
+                            month=Month(2026, 3)).id for i in range(16)]
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    workers = [ctx.Process(target=_issue, args=(db.url, ids[i::8], queue)) for i in range(8)]
+    for worker in workers:
+        worker.start()
+    numbers = [n for _ in workers for n in queue.get(timeout=120)]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert sorted(numbers) == [f"QUI-{n:06d}" for n in range(1, 17)]
+
+
+def test_counter_is_per_series_and_period(db):
+    with db.write() as session:
+        assert [numbering.take_next(session, "receipts", "2026") for _ in range(3)] == [1, 2, 3]
+        assert numbering.take_next(session, "receipts", "2027") == 1
+        assert numbering.take_next(session, "credit_notes", "2026") == 1
+        assert numbering.peek_next(session, "receipts", "2026") == 4
+    with db.read() as session:
+        assert session.scalars(select(NumberCounter)).all().__len__() == 3
+
+
+def test_year_format_restarts_in_january(db):
+    with db.write() as session:
+        save_section(session, ReceiptSettings, {"number_format": "year/number", "padding": 4})
+        lease = make_lease(session)
+        dec = create_draft(session, lease_id=lease.id, month=Month(2026, 12))
+        jan = create_draft(session, lease_id=lease.id, month=Month(2027, 1))
+        assert issue_document(session, document_id=dec.id, on=date(2026, 12, 20)).number == "QUI-2026/0001"
+        assert issue_document(session, document_id=jan.id, on=date(2027, 1, 2)).number == "QUI-2027/0001"
+
+
+def test_next_number_setting_moves_the_counter_but_never_backwards(db, frozen_today):
+    with db.write() as session:
+        lease = make_lease(session)
+        doc = create_draft(session, lease_id=lease.id, month=Month(2026, 3))
+        issue_document(session, document_id=doc.id)
+        save_section(session, ReceiptSettings, {"next_number": 25, "padding": 3})
+        doc2 = create_draft(session, lease_id=lease.id, month=Month(2026, 4))
+        assert issue_document(session, document_id=doc2.id).number == "QUI-025"
+    import pytest
+
+    from homecrm.errors import ValidationError
+
+    with pytest.raises(ValidationError) as excinfo, db.write() as session:
+        save_section(session, ReceiptSettings, {"next_number": 25})
+    assert excinfo.value.field == "next_number"
+    with db.read() as session:
+        assert session.scalar(select(NumberCounter.next_value)) == 26
+        assert {d.number for d in session.scalars(select(RentDocument))} == {"QUI-000001", "QUI-025"}

@@ -1,0 +1,24 @@
+import pytest
+
+from homecrm.errors import ValidationError
+from homecrm.render.placeholders import check_template, placeholders_in, render_lines, render_template
+
+
+def test_unknown_placeholders_are_named():
+    with pytest.raises(ValidationError) as excinfo:
+        check_template("{company_name}\n{adress}\n{iban}", ["company_name", "address"], field="info_format")
+    message = str(excinfo.value)
+    assert "{adress}" in message and "{iban}" in message
+    assert excinfo.value.field == "info_format"
+
+
+@pytest.mark.parametrize("template", ["{company_name.__class__}", "{x[0]}", "{x!r}", "{x:>10}", "{0}", "{"])
+def test_only_plain_names_are_accepted(template):
+    with pytest.raises(ValidationError):
+        placeholders_in(template)
+
+
+def test_rendering_escapes_values_and_drops_empty_lines():
+    out = render_template("<b>{name}</b>", {"name": "<script>"}, escape=lambda s: s.replace("<", "&lt;"))
+    assert out == "&lt;b>&lt;script>&lt;/b>"
+    assert render_lines("{a}\n{b}\n{{literal}}", {"a": "x", "b": ""}) == ["x", "{literal}"]
