@@ -9,7 +9,7 @@ DEMO   ?= 1
 
 run: system venv
 	$(BIN)/homecrm init $(if $(filter 1,$(DEMO)),--demo-if-new,)
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(BIN)/homecrm serve --address 127.0.0.1 --port $(PORT)
 
 test: system venv-dev browser-deps
 	$(BIN)/python -m pytest

@@ -99,7 +99,39 @@ def update_catalogues() -> dict[str, list[str]]:
     return missing
 
 
+def fill(lang: str, translations: dict[str, str | list[str]]) -> list[str]:
+    """Write translations into whichever catalogue of ``lang`` holds each msgid; returns unknown ids."""
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    remaining = dict(translations)
+    for po_file in sorted(folder.glob("*.po")):
+        with po_file.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        changed = False
+        for message in catalog:
+            key = message.id if isinstance(message.id, str) else (message.id[0] if message.id else None)
+            if key in remaining:
+                value = remaining.pop(key)
+                if isinstance(message.id, (list, tuple)):
+                    forms = value if isinstance(value, list) else [value]
+                    message.string = tuple(forms + [forms[-1]] * (catalog.num_plurals - len(forms)))
+                else:
+                    message.string = value
+                changed = True
+        if changed:
+            with po_file.open("wb") as fh:
+                write_po(fh, catalog, width=100, omit_header=False, sort_output=True, no_location=True)
+    return list(remaining)
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--fill":
+        # python -m homecrm.i18n.extract --fill translations.json   ({"msgid": "traduction", …})
+        import json
+
+        update_catalogues()
+        unknown = fill("fr", json.loads(Path(sys.argv[2]).read_text("utf-8")))
+        if unknown:
+            print("unknown msgids:", unknown)
     todo = update_catalogues()
     for lang, ids in todo.items():
         print(f"{lang}: {len(ids)} untranslated")

@@ -112,3 +112,18 @@ class Formats:
     def month(self, value: date) -> str:
         """"mars 2026" / "March 2026"."""
         return babel_format_date(value, "LLLL y", locale=self.lang)
+
+
+def display_phone(e164: str, home_country: str = "FR") -> str:
+    """"04 72 00 00 00" for a number of the landlord's country, "+32 471 23 45 67" otherwise."""
+    if not e164:
+        return ""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    same = phonenumbers.region_code_for_number(parsed) == (home_country or "").upper()
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if same else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, style)

@@ -16,7 +16,7 @@ from homecrm.billing.words import amount_in_words
 from homecrm import clock
 from homecrm.i18n import _, language, ngettext
 from homecrm.render.context import DocumentContext, css_string
-from homecrm.render.formatting import Formats
+from homecrm.render.formatting import Formats, display_phone
 from homecrm.render.html import render_html
 from homecrm.render.placeholders import render_lines
 from homecrm.store.models import Customer, RentDocument
@@ -32,7 +32,7 @@ def company_lines(ctx: DocumentContext) -> list[str]:
         "state": company.state,
         "country": Locale.parse(ctx.localization.default_language).territories.get(company.country, company.country),
         "country_code": company.country,
-        "phone": company.phone,
+        "phone": display_phone(company.phone, company.country),
         "vat_number": company.vat_number,
         "siren": company.siren,
     }
@@ -52,7 +52,7 @@ def tenant_lines(ctx: DocumentContext, customer: Customer) -> list[str]:
         "vat_number": customer.vat_number,
         "siren": customer.siren,
         "email": customer.email,
-        "phone": customer.phone,
+        "phone": display_phone(customer.phone, ctx.company.country),
     }
     return _without_empty_labels(render_lines(ctx.clients.info_format, values), values)
 
@@ -81,7 +81,7 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str) -> di
     finance = ctx.finance
     currency = doc.currency
     status = document_status(doc)
-    if status in ("unpaid", "partial") and is_overdue(doc, clock.today(ctx.localization.timezone)):
+    if status == "unpaid" and is_overdue(doc, clock.today(ctx.localization.timezone)):
         status_label = _(STATUS_LABELS["overdue"])
         status_class = "overdue"
     else:

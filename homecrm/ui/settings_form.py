@@ -21,7 +21,6 @@ from homecrm.settings.choices import choices_for
 from homecrm.ui.db import reading
 from homecrm.ui.feedback import field_errors, run_action, show_field_error, show_flashes
 
-SAVE_LABEL = "Save settings"
 
 
 def _key(cls: type[SettingsSection], name: str) -> str:
@@ -133,4 +132,4 @@ def settings_page(cls: type[SettingsSection]) -> None:
         for name in cls.model_fields:
             _draw_field(session, cls, name, getattr(current, name))
             show_field_error(form, name)
-        st.form_submit_button(_(SAVE_LABEL), type="primary", on_click=_save, args=(cls,))
+        st.form_submit_button(_("Save settings"), type="primary", on_click=_save, args=(cls,))

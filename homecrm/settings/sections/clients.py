@@ -22,7 +22,7 @@ TENANT_PLACEHOLDERS = (
     "email",
     "phone",
 )
-DEFAULT_TENANT_FORMAT = "{client_name}\n{address}\n{zip_code} {city}\n{vat_number}"
+DEFAULT_TENANT_FORMAT = "{client_name}\n{address}\n{zip_code} {city}\nTVA : {vat_number}"
 
 
 class ClientSettings(SettingsSection):

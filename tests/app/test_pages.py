@@ -1,0 +1,145 @@
+"""Every page runs; settings save and refuse bad input; the monthly job works from the page."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from homecrm.settings import load_section
+from homecrm.settings.sections import CompanySettings, LocalizationSettings, PdfSettings
+from homecrm.store.models import Customer, Payment, RentDocument, Setting
+from tests.app.conftest import ROOT, button, no_exception
+
+PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", ["app.py", *PAGES])
+def test_every_page_runs_on_the_demo(demo_db, page, path):
+    at = page(path)
+    no_exception(at)
+    assert at.title, "each page has a title"
+
+
+@pytest.mark.parametrize("path", ["app.py", *PAGES])
+def test_every_page_runs_on_an_empty_database(db, page, path):
+    no_exception(page(path))
+
+
+def test_navigation_lists_management_and_settings(demo_db, page):
+    at = page("app.py")
+    assert at.title[0].value == "Tableau de bord"
+    assert any(sb.label == "Langue" for sb in at.sidebar.selectbox)
+
+
+def test_language_menu_hidden_when_languages_are_disabled(demo_db, page):
+    from homecrm.settings import save_section
+
+    with demo_db.write() as session:
+        save_section(session, LocalizationSettings, {"disable_language_choice": True, "default_language": "en"})
+    at = page("app.py", ui_language="fr")
+    assert not any(sb.label in ("Langue", "Language") for sb in at.sidebar.selectbox)
+    assert at.title[0].value == "Dashboard"  # the default language wins
+
+
+def test_settings_are_saved_and_persist(db, page):
+    at = page("pages/settings/company.py")
+    at.text_input(key="settings.company.name").input("SCI Les Lilas")
+    at.text_input(key="settings.company.siren").input("732 829 320")
+    button(at, "Enregistrer les réglages").click()
+    at.run()
+    no_exception(at)
+    assert at.success and "enregistr" in at.success[0].value.lower()
+    with db.read() as session:
+        company = load_section(session, CompanySettings)
+        assert (company.name, company.siren) == ("SCI Les Lilas", "732829320")
+    again = page("pages/settings/company.py")
+    assert again.text_input(key="settings.company.name").value == "SCI Les Lilas"
+
+
+def test_invalid_settings_show_errors_and_save_nothing(db, page):
+    at = page("pages/settings/company.py")
+    at.text_input(key="settings.company.name").input("SCI Les Lilas")
+    at.text_input(key="settings.company.vat_number").input("FR00000000000")
+    at.text_area(key="settings.company.info_format").input("{company_name} {iban}")
+    button(at, "Enregistrer les réglages").click()
+    at.run()
+    no_exception(at)
+    messages = " ".join(e.value for e in at.error)
+    assert "FR00000000000" in messages and "{iban}" in messages
+    with db.read() as session:
+        assert session.scalar(select(func.count(Setting.id))) == 0
+
+
+def test_pdf_settings_toggle_and_number(db, page):
+    at = page("pages/settings/pdf.py")
+    at.toggle(key="settings.pdf.swap_company_client").set_value(True)
+    at.number_input(key="settings.pdf.font_size").set_value(12)
+    button(at, "Enregistrer les réglages").click()
+    at.run()
+    with db.read() as session:
+        pdf = load_section(session, PdfSettings)
+        assert pdf.swap_company_client is True and pdf.font_size == 12
+
+
+def test_receipts_generate_and_record_partial_then_full_payment(db, page, frozen_today):
+    from tests.factories import make_lease
+
+    with db.write() as session:
+        make_lease(session)
+    at = page("pages/receipts.py")
+    no_exception(at)
+    at.button(key="receipts.generate").click()
+    at.run()
+    no_exception(at)
+    with db.read() as session:
+        doc_id = session.scalar(select(RentDocument.id))
+    assert doc_id is not None
+    assert any("1 document" in s.value for s in at.success)
+    form = f"payment-{doc_id}"
+    at.text_input(key=f"{form}.amount").input("300,00")
+    button(at, "Enregistrer le paiement").click()
+    at.run()
+    no_exception(at)
+    assert any("Reçu" in s.value for s in at.subheader)
+    at.text_input(key=f"{form}.amount").input("430,00")
+    button(at, "Enregistrer le paiement").click()
+    at.run()
+    assert any("Quittance de loyer" in s.value for s in at.subheader)
+    with db.read() as session:
+        assert session.scalar(select(func.count(Payment.id))) == 2
+
+
+def test_receipts_bad_payment_shows_the_error(db, page, frozen_today):
+    from tests.factories import make_lease
+
+    with db.write() as session:
+        make_lease(session)
+    at = page("pages/receipts.py")
+    at.button(key="receipts.generate").click()
+    at.run()
+    with db.read() as session:
+        doc_id = session.scalar(select(RentDocument.id))
+    at.text_input(key=f"payment-{doc_id}.amount").input("5000")
+    button(at, "Enregistrer le paiement").click()
+    at.run()
+    no_exception(at)
+    assert any("730,00" in e.value for e in at.error)
+    with db.read() as session:
+        assert session.scalar(select(func.count(Payment.id))) == 0
+
+
+def test_tenant_creation_with_errors_then_success(db, page):
+    at = page("pages/tenants.py")
+    at.text_input(key="tenant-new.last_name").input("Dupont")
+    at.text_input(key="tenant-new.phone").input("12")
+    button(at, "Créer le locataire").click()
+    at.run()
+    no_exception(at)
+    assert any("12" in e.value for e in at.error)
+    with db.read() as session:
+        assert session.scalar(select(func.count(Customer.id))) == 0
+    at.text_input(key="tenant-new.phone").input("06 12 34 56 78")
+    button(at, "Créer le locataire").click()
+    at.run()
+    with db.read() as session:
+        assert session.scalar(select(Customer.phone)) == "+33612345678"

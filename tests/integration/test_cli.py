@@ -1,0 +1,119 @@
+"""The homecrm command line: what cron jobs and scripts rely on."""
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from homecrm.cli import main
+from tests.helpers import pdf_text
+
+HOMECRM = str(Path(sys.executable).with_name("homecrm"))
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_console_script_end_to_end(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    env = {**os.environ, "HOMECRM_NOW": "2026-03-12T12:00:00+01:00"}
+    subprocess.run([HOMECRM, "--db", url, "init"], check=True, env=env, capture_output=True)
+    done = subprocess.run([HOMECRM, "demo", "--db", url], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    listing = subprocess.run([HOMECRM, "receipts", "list", "--month", "2026-03", "--json", "--db", url],
+                             env=env, capture_output=True, text=True, check=True)
+    rows = json.loads(listing.stdout)
+    assert len(rows) == 12
+    assert set(rows[0]) >= {"number", "tenant", "period", "status", "total", "paid", "balance"}
+    bad = subprocess.run([HOMECRM, "receipts", "list", "--month", "2026-13", "--db", url],
+                         env=env, capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert len(bad.stderr.strip().splitlines()) == 1 and "2026-13" in bad.stderr
+
+
+def test_uninitialised_database_is_reported(db, tmp_path, capsys):
+    code, _out, err = run(capsys, "receipts", "list", "--db", f"sqlite:///{tmp_path / 'nothing.db'}")
+    assert code == 2 and "homecrm init" in err
+
+
+def test_generate_pay_pdf_and_export(db, capsys, tmp_path, frozen_today):
+    from tests.factories import make_lease
+
+    with db.write() as session:
+        make_lease(session, name="Dupont", unit="1")
+        make_lease(session, name="Martin", unit="2")
+    code, out, _ = run(capsys, "receipts", "generate", "--month", "2026-03")
+    assert code == 0 and "2" in out
+    code, out, _ = run(capsys, "receipts", "generate", "--month", "2026-03")
+    assert code == 0 and out.startswith("0 ")  # idempotent
+    code, out, err = run(capsys, "receipts", "pay", "QUI-000001", "--amount", "300,00", "--date", "2026-03-06", "--mode", "virement")
+    assert code == 0, err
+    assert "Reçu" in out
+    code, out, _ = run(capsys, "receipts", "pay", "QUI-000001", "--amount", "430.00", "--date", "2026-03-07", "--mode", "chèque")
+    assert "Quittance de loyer" in out
+    target = tmp_path / "out" / "q.pdf"
+    assert run(capsys, "receipts", "pdf", "QUI-000001", "-o", str(target))[0] == 0
+    text = pdf_text(target.read_bytes())
+    assert "Quittance de loyer" in text and "sept cent trente euros" in text
+    archive = tmp_path / "march.zip"
+    assert run(capsys, "receipts", "export", "--month", "2026-03", "-o", str(archive))[0] == 0
+    with zipfile.ZipFile(archive) as zf:
+        names = sorted(zf.namelist())
+        assert names == ["avis-QUI-000002.pdf", "quittance-QUI-000001.pdf"]
+        assert zf.read(names[0]).startswith(b"%PDF")
+    rows = json.loads(run(capsys, "receipts", "list", "--json")[1])
+    assert {(r["number"], r["status"], r["paid"], r["balance"]) for r in rows} == {
+        ("QUI-000001", "paid", "730.00", "0.00"), ("QUI-000002", "unpaid", "0.00", "730.00")}
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["receipts", "pay", "QUI-999999", "--amount", "10", "--date", "2026-03-06"], "QUI-999999"),
+        (["receipts", "pay", "QUI-000001", "--amount", "-10", "--date", "2026-03-06"], ""),
+        (["receipts", "pay", "QUI-000001", "--amount", "9999", "--date", "2026-03-06"], "730"),
+        (["receipts", "pay", "QUI-000001", "--amount", "10", "--date", "06/03/2026"], "06/03/2026"),
+        (["receipts", "pay", "QUI-000001", "--amount", "10", "--date", "2026-03-06", "--mode", "troc"], "troc"),
+        (["receipts", "generate", "--month", "march"], "march"),
+        (["receipts", "pdf", "NOPE", "-o", "x.pdf"], "NOPE"),
+        (["settings", "set", "pdf.font_size", "99"], "16"),
+        (["settings", "set", "pdf.table_header_bg", "blue"], "blue"),
+        (["settings", "set", "nope.field", "1"], "nope"),
+        (["settings", "set", "receipts", "1"], "receipts.prefix"),
+        (["settings", "show", "nope"], "nope"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_nothing_written(db, capsys, tmp_path, monkeypatch, frozen_today, args, needle):
+    from tests.factories import make_lease
+
+    with db.write() as session:
+        make_lease(session)
+    run(capsys, "receipts", "generate", "--month", "2026-03")
+    before = json.loads(run(capsys, "receipts", "list", "--json")[1])
+    settings_before = run(capsys, "settings", "show")[1]
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert needle in err
+    assert not (tmp_path / "x.pdf").exists()
+    assert json.loads(run(capsys, "receipts", "list", "--json")[1]) == before
+    assert run(capsys, "settings", "show")[1] == settings_before
+
+
+def test_settings_show_and_set(db, capsys):
+    code, out, _ = run(capsys, "settings", "set", "receipts.prefix", "Q-")
+    assert code == 0 and out.strip() == "receipts.prefix = Q-"
+    run(capsys, "settings", "set", "finance.amount_in_words", "non")
+    out = run(capsys, "settings", "show", "finance")[1]
+    assert "finance.amount_in_words = false" in out
+    lines = run(capsys, "settings", "show")[1].splitlines()
+    assert all(" = " in line for line in lines)
+    assert "company.info_format = {company_name}\\n{address}" in "\n".join(lines)
