@@ -12,7 +12,7 @@ run: system venv
 	$(BIN)/homecrm serve --address 127.0.0.1 --port $(PORT)
 
 test: system venv-dev browser-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 bench: system venv
 	$(BIN)/python benchmarks/receipts_pdf.py

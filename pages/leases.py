@@ -128,6 +128,8 @@ with tab_leases:
         if rows:
             labels = {r.id: f"{r.tenant} — {r.unit}" for r in rows}
             selected = st.selectbox(_("Lease"), list(labels), format_func=labels.get, key="leases.selected")
+            if selected is None:
+                st.stop()
             with reading() as session:
                 lease = get_lease(session, selected)
                 values = {name: getattr(lease, name) for name in LEASE_FIELDS}

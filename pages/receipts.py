@@ -104,6 +104,8 @@ selected_id = st.selectbox(
     key="receipts.document",
     format_func=lambda i: f"{by_id[i].number or _('Draft')} — {by_id[i].tenant} — {_status_text(by_id[i])}",
 )
+if selected_id not in by_id:
+    st.stop()
 row = by_id[selected_id]
 
 with reading() as session:
@@ -111,8 +113,13 @@ with reading() as session:
     title = _(document_title(doc))
     payments = [(p.id, p.paid_on, p.mode, p.amount, p.reference) for p in doc.payments]
     version = f"{doc.updated_at}|{len(payments)}|{settings_version(session)}"
+    issued_at = doc.issued_at
 
 st.subheader(f"{title} {row.number or ''}")
+if issued_at is not None:
+    st.caption(_("Issued on {date} at {time} · period {start} – {end}").format(
+        date=fmt.date(fmt.local(issued_at).date()), time=fmt.time(issued_at),
+        start=fmt.date(row.period_start), end=fmt.date(row.period_end)))
 metrics = st.columns(3)
 metrics[0].metric(_("Total"), fmt.money(row.total, row.currency))
 metrics[1].metric(_("Paid"), fmt.money(row.paid, row.currency))

@@ -136,6 +136,8 @@ if not rows:
 st.divider()
 names = {r.id: r.name for r in rows}
 selected = st.selectbox(_("Tenant"), list(names), format_func=names.get, key="tenants.selected")
+if selected is None:
+    st.stop()
 with reading() as session:
     customer = get_customer(session, selected)
     values = {name: getattr(customer, name) for name in FIELDS}

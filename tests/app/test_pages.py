@@ -143,3 +143,19 @@ def test_tenant_creation_with_errors_then_success(db, page):
     at.run()
     with db.read() as session:
         assert session.scalar(select(Customer.phone)) == "+33612345678"
+
+
+def test_issue_time_follows_time_format_and_timezone(db, page, frozen_today):
+    from homecrm.settings import save_section
+    from tests.factories import make_lease
+
+    with db.write() as session:
+        make_lease(session)
+    at = page("pages/receipts.py")
+    at.button(key="receipts.generate").click()
+    at.run()
+    assert any("à 12:00" in c.value for c in at.caption)  # frozen at noon, Paris
+    with db.write() as session:
+        save_section(session, LocalizationSettings, {"time_format": "12", "timezone": "America/New_York"})
+    at = page("pages/receipts.py")
+    assert any("à 7:00 AM" in c.value for c in at.caption)

@@ -1,7 +1,10 @@
 """Counters are taken atomically from the database, even by several processes at once."""
 
-import multiprocessing
+import json
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -10,53 +13,37 @@ from homecrm.billing.documents import create_draft, issue_document
 from homecrm.billing.periods import Month
 from homecrm.settings import save_section
 from homecrm.settings.sections import ReceiptSettings
-from homecrm.store import make_engine, make_session_factory, write_session
 from homecrm.store.models import NumberCounter, RentDocument
 from tests.factories import make_lease
 
+ROOT = Path(__file__).resolve().parents[2]
 
-def _take(url: str, count: int, queue) -> None:
-    factory = make_session_factory(make_engine(url))
-    taken = []
-    for _ in range(count):
-        with write_session(factory) as session:
-            taken.append(numbering.take_next(session, "receipts", "2026"))
-    queue.put(taken)
+
+def _run_parallel(argv_list: list[list[str]]) -> list:
+    """Start one process per argv at once (real OS processes), collect their JSON output."""
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "tests.integration.counter_worker", *argv], stdout=subprocess.PIPE,
+                         cwd=ROOT, text=True)
+        for argv in argv_list
+    ]
+    outputs = []
+    for process in processes:
+        out, _ = process.communicate(timeout=180)
+        assert process.returncode == 0
+        outputs.extend(json.loads(out))
+    return outputs
 
 
 def test_eight_processes_get_distinct_consecutive_numbers(db):
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    workers = [ctx.Process(target=_take, args=(db.url, 25, queue)) for _ in range(8)]
-    for worker in workers:
-        worker.start()
-    numbers = [n for _ in workers for n in queue.get(timeout=120)]
-    for worker in workers:
-        worker.join(timeout=60)
+    numbers = _run_parallel([[db.url, "take", "25"] for _ in range(8)])
     assert sorted(numbers) == list(range(1, 201))
-
-
-def _issue(url: str, ids: list[int], queue) -> None:
-    factory = make_session_factory(make_engine(url))
-    numbers = []
-    for doc_id in ids:
-        with write_session(factory) as session:
-            numbers.append(issue_document(session, document_id=doc_id, on=date(2026, 3, 1)).number)
-    queue.put(numbers)
 
 
 def test_concurrent_issuing_of_documents(db):
     with db.write() as session:
         ids = [create_draft(session, lease_id=make_lease(session, name=f"T{i}", unit=f"U{i}").id,
                             month=Month(2026, 3)).id for i in range(16)]
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    workers = [ctx.Process(target=_issue, args=(db.url, ids[i::8], queue)) for i in range(8)]
-    for worker in workers:
-        worker.start()
-    numbers = [n for _ in workers for n in queue.get(timeout=120)]
-    for worker in workers:
-        worker.join(timeout=60)
+    numbers = _run_parallel([[db.url, "issue", *map(str, ids[i::8])] for i in range(8)])
     assert sorted(numbers) == [f"QUI-{n:06d}" for n in range(1, 17)]
 
 
