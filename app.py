@@ -1,4 +1,4 @@
-"""homecrm — Streamlit entry point: language, page chrome, navigation. Pages live in pages/."""
+"""homecrm — Streamlit entry point: language, page chrome, sign-in, navigation. Pages live in pages/."""
 
 from homecrm.ui.shell import apply_language, navigation, page_chrome
 

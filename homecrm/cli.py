@@ -23,15 +23,31 @@ from sqlalchemy.orm import Session
 from homecrm.config import load_config
 from homecrm.errors import HomecrmError, ValidationError
 from homecrm.i18n import _, set_language
+from homecrm.security.principal import PermissionDenied
 from homecrm.store import make_engine, make_session_factory, read_session, upgrade_database, write_session
 
 T = TypeVar("T")
 EXIT_BAD_INPUT = 2
+EXIT_FORBIDDEN = 3
 
 
 class Context:
     def __init__(self) -> None:
         self.db: str | None = None
+        self.as_email: str | None = None
+
+    def actor(self, session: Session):
+        """Who the command acts as: --as EMAIL, else $HOMECRM_AS, else the system (cron) account."""
+        from homecrm.security.accounts import principal_by_email, system_principal
+        from homecrm.security.principal import PermissionDenied
+
+        email = self.as_email or os.environ.get("HOMECRM_AS")
+        if not email:
+            return system_principal(session)
+        principal = principal_by_email(session, email)
+        if principal is None:
+            raise PermissionDenied(_("No active account {email}.").format(email=email))
+        return principal
 
     @property
     def url(self) -> str:
@@ -66,15 +82,18 @@ pass_ctx = click.make_pass_decorator(Context, ensure=True)
 
 
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``--db URL`` accepted on every command as well as on the group."""
+    """``--db URL`` and ``--as EMAIL`` accepted on every command as well as on the group."""
 
     @click.option("--db", "db_url", default=None, metavar="URL", help="Database URL (default: HOMECRM_DATABASE_URL or data/homecrm.db).")
+    @click.option("--as", "as_email", default=None, metavar="EMAIL", help="Act as this staff account (default: the system account).")
     @click.pass_context
     @wraps(fn)
-    def wrapper(click_ctx: click.Context, *args, db_url: str | None = None, **kwargs):
+    def wrapper(click_ctx: click.Context, *args, db_url: str | None = None, as_email: str | None = None, **kwargs):
         ctx = click_ctx.ensure_object(Context)
         if db_url:
             ctx.db = db_url
+        if as_email:
+            ctx.as_email = as_email
         return click_ctx.invoke(fn, ctx, *args, **kwargs)
 
     return wrapper
@@ -82,10 +101,12 @@ def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", default=None, metavar="URL", help="Database URL.")
+@click.option("--as", "as_email", default=None, metavar="EMAIL", help="Act as this staff account.")
 @click.pass_context
-def cli(click_ctx: click.Context, db_url: str | None) -> None:
+def cli(click_ctx: click.Context, db_url: str | None, as_email: str | None) -> None:
     """homecrm — rental management for small landlords."""
-    click_ctx.ensure_object(Context).db = db_url
+    ctx = click_ctx.ensure_object(Context)
+    ctx.db, ctx.as_email = db_url, as_email
 
 
 def _write_file(path: str, data: bytes) -> None:
@@ -197,16 +218,19 @@ def _display(value: Any) -> str:
 @db_option
 def settings_show(ctx: Context, section: str | None) -> None:
     """Print settings as ``section.field = value`` lines (secrets masked)."""
+    from homecrm.security.principal import require
     from homecrm.settings import all_sections, get_section, load_section
+    from homecrm.settings.base import secret_value
     from homecrm.settings.secrets import mask
 
     with ctx.session(write=False) as session:
+        require(session, ctx.actor(session), "settings", "view")
         sections = [get_section(section)] if section else all_sections()
         for cls in sections:
             values = load_section(session, cls)
             for name in cls.model_fields:
                 value = getattr(values, name)
-                shown = mask(value) if name in cls.secret_fields() else _display(value)
+                shown = mask(secret_value(value)) if name in cls.secret_fields() else _display(value)
                 click.echo(f"{cls.section}.{name} = {shown}")
 
 
@@ -217,14 +241,18 @@ def settings_show(ctx: Context, section: str | None) -> None:
 def settings_set(ctx: Context, key: str, value: str) -> None:
     """Change one setting: ``homecrm settings set receipts.prefix QUI-``."""
     from homecrm.settings import get_section, parse_cli_value, save_section
+    from homecrm.settings.base import CLEAR
 
     section_name, dot, field = key.partition(".")
     if not dot or not field:
         raise ValidationError(_("Use SECTION.FIELD, e.g. receipts.prefix."), field="key")
     cls = get_section(section_name)
-    parsed = parse_cli_value(cls, field, value.replace("\\n", "\n"))
+    if field in cls.secret_fields():
+        parsed = value if value else CLEAR  # on the command line an empty value means "erase"
+    else:
+        parsed = parse_cli_value(cls, field, value.replace("\\n", "\n"))
     with ctx.session(write=True) as session:
-        saved = save_section(session, cls, {field: parsed})
+        saved = save_section(session, cls, {field: parsed}, actor=ctx.actor(session))
         shown = "****" if field in cls.secret_fields() else _display(getattr(saved, field))
     click.echo(f"{cls.section}.{field} = {shown}")
 
@@ -252,7 +280,7 @@ def receipts_generate(ctx: Context, month_text: str) -> None:
 
     month = _month(month_text)
     with ctx.session(write=True) as session:
-        result = generate_month(session, month=month)
+        result = generate_month(session, actor=ctx.actor(session), month=month)
     click.echo(
         _("{created} document(s) issued for {month}; {existing} already existed.").format(
             created=len(result.created), month=str(month), existing=result.existing
@@ -271,7 +299,7 @@ def receipts_list(ctx: Context, month_text: str | None, status: str | None, as_j
 
     month = _month(month_text) if month_text else None
     with ctx.session(write=False) as session:
-        rows = list_documents(session, month=month, status=status)
+        rows = list_documents(session, actor=ctx.actor(session), month=month, status=status)
     if as_json:
         click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
         return
@@ -301,8 +329,10 @@ def receipts_pay(ctx: Context, number: str, amount: str, paid_on: str, mode: str
             _("\"{text}\" is not a date: use YYYY-MM-DD.").format(text=paid_on), field="date"
         ) from None
     with ctx.session(write=True) as session:
-        doc = find_by_number(session, number)
-        record_payment(session, document_id=doc.id, data={"amount": amount, "paid_on": day, "mode": mode, "reference": reference})
+        actor = ctx.actor(session)
+        doc = find_by_number(session, number, actor=actor)
+        record_payment(session, actor=actor, document_id=doc.id,
+                       data={"amount": amount, "paid_on": day, "mode": mode, "reference": reference})
         click.echo(
             _("{number}: paid {paid} of {total}, balance {balance} — {title}.").format(
                 number=doc.number, paid=doc.amount_paid, total=doc.total, balance=doc.balance,
@@ -321,7 +351,8 @@ def receipts_pdf(ctx: Context, number: str, output: str) -> None:
     from homecrm.billing.exports import document_pdf
 
     with ctx.session(write=False) as session:
-        _name, pdf = document_pdf(session, document_id=find_by_number(session, number).id)
+        actor = ctx.actor(session)
+        _name, pdf = document_pdf(session, actor=actor, document_id=find_by_number(session, number, actor=actor).id)
     _write_file(output, pdf)
     click.echo(output)
 
@@ -336,9 +367,81 @@ def receipts_export(ctx: Context, month_text: str, output: str) -> None:
 
     month = _month(month_text)
     with ctx.session(write=False) as session:
-        data = month_zip(session, month=month)
+        data = month_zip(session, actor=ctx.actor(session), month=month)
     _write_file(output, data)
     click.echo(output)
+
+
+# users and secrets -------------------------------------------------------------------------
+
+
+@cli.group()
+def users() -> None:
+    """Staff accounts."""
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+
+
+@users.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@db_option
+def users_create_admin(ctx: Context, email: str, name: str, password_stdin: bool) -> None:
+    """Create an administrator account (first run, or to regain access on this machine)."""
+    from homecrm.security.accounts import create_admin
+
+    password = _read_password(password_stdin)
+    with ctx.session(write=True) as session:
+        user = create_admin(session, email=email, name=name, password=password)
+        click.echo(_("Administrator {email} created.").format(email=user.email))
+
+
+@users.command("list")
+@db_option
+def users_list(ctx: Context) -> None:
+    """List staff accounts (administrators only)."""
+    from homecrm.security.accounts import list_users
+    from homecrm.security.principal import require_admin
+
+    with ctx.session(write=False) as session:
+        require_admin(session, ctx.actor(session))
+        for user in list_users(session):
+            flags = ",".join(f for f, on in (("admin", user.is_admin), ("inactive", not user.active)) if on)
+            click.echo(f"{user.email}\t{user.name}\t{user.role.name if user.role else '-'}\t{flags}")
+
+
+@cli.group()
+def secrets() -> None:
+    """Encryption of stored secrets."""
+
+
+@secrets.command("rotate")
+@db_option
+def secrets_rotate(ctx: Context) -> None:
+    """Encrypt every stored secret under a new key (administrators only)."""
+    from homecrm.security.principal import require_admin
+    from homecrm.security.secrets import ENV_KEY, rotate_keys
+    from homecrm.settings.base import reencrypt_secrets
+
+    with ctx.session(write=False) as session:
+        actor = require_admin(session, ctx.actor(session))
+    counts = []
+
+    def reencrypt(rotate) -> None:
+        # Committed before rotate_keys drops the old key: an interruption never strands a secret.
+        with ctx.session(write=True) as session:
+            session.info["actor"] = actor
+            counts.append(reencrypt_secrets(session, rotate))
+
+    new_key = rotate_keys(reencrypt)
+    click.echo(_("{count} secret(s) re-encrypted under a new key.").format(count=sum(counts)))
+    if os.environ.get(ENV_KEY):
+        click.echo(_("Set {env} to this new key before restarting: {key}").format(env=ENV_KEY, key=new_key))
 
 
 # entry point -------------------------------------------------------------------------------
@@ -355,6 +458,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         click.echo(f"homecrm: {exc.format_message()}", err=True)
         return EXIT_BAD_INPUT
+    except PermissionDenied as exc:
+        click.echo(f"homecrm: {exc}", err=True)
+        return EXIT_FORBIDDEN
     except HomecrmError as exc:
         click.echo(f"homecrm: {exc}", err=True)
         return EXIT_BAD_INPUT

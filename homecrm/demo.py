@@ -27,8 +27,9 @@ from homecrm.i18n import _
 from homecrm.leasing.leases import create_lease
 from homecrm.leasing.properties import add_unit, create_property
 from homecrm.settings import save_section
-from homecrm.settings.sections import CompanySettings, FinanceSettings, GeneralSettings
-from homecrm.store.models import Customer
+from homecrm.security.accounts import create_admin, create_user, principal_for
+from homecrm.settings.sections import CompanySettings, FinanceSettings, GeneralSettings, SystemSettings
+from homecrm.store.models import Customer, Role
 
 PROPERTIES = [
     {
@@ -84,6 +85,10 @@ COMMERCIAL = {
 }
 
 # How each tenant pays, by index: on time, late, partly, or not at all this month.
+# Demo accounts, shown on the sign-in page only in demo mode. Never use them elsewhere.
+DEMO_ADMIN = ("admin@demo.homecrm.fr", "demo-admin-2026")
+DEMO_STAFF = ("gestion@demo.homecrm.fr", "demo-gestion-2026")
+
 HABITS = ["ontime", "ontime", "late", "ontime", "ontime", "partial", "ontime", "late", "ontime", "ontime", "partial", "ontime"]
 
 
@@ -102,46 +107,54 @@ def seed_demo(session: Session, *, months: int = 6) -> dict[str, int]:
     today = clock.today()
     rng = random.Random(today.toordinal())
 
-    vat20 = create_tax(session, data={"name": "TVA", "rate": "20"})
-    create_tax(session, data={"name": "TVA", "rate": "10"})
-    create_tax(session, data={"name": "TVA", "rate": "5.5"})
+    admin_user = create_admin(session, email=DEMO_ADMIN[0], name="Claire Martin (admin)", password=DEMO_ADMIN[1])
+    admin = principal_for(admin_user)
+    manager = session.scalar(select(Role).where(Role.name == "Gestionnaire"))
+    staff = create_user(session, actor=admin, data={"email": DEMO_STAFF[0], "name": "Julie Bernard",
+                                                    "role_id": manager.id if manager else None}, password=DEMO_STAFF[1])
+    staff.must_change_password = False
+    save_section(session, SystemSettings, {"demo_mode": True}, actor=admin)
+
+    vat20 = create_tax(session, actor=admin, data={"name": "TVA", "rate": "20"})
+    create_tax(session, actor=admin, data={"name": "TVA", "rate": "10"})
+    create_tax(session, actor=admin, data={"name": "TVA", "rate": "5.5"})
     logo_path = load_config().assets_dir / "logo.svg"
     logo = store_image(session, kind="logo", filename="logo.svg", data=logo_path.read_bytes())
     save_section(session, GeneralSettings, {
         "company_name": "Les Tilleuls Gestion", "website": "https://www.les-tilleuls.example.fr", "logo": logo.id,
-    })
+    }, actor=admin)
     save_section(session, CompanySettings, {
         "name": "SCI Les Tilleuls", "address": "3 place Bellecour", "zip_code": "69002", "city": "Lyon",
         "state": "Rhône", "phone": "04 72 00 00 00", "vat_number": "FR19812345676", "siren": "812345676",
-    })
-    save_section(session, FinanceSettings, {"default_tax": vat20.id})
+    }, actor=admin)
+    save_section(session, FinanceSettings, {"default_tax": vat20.id}, actor=admin)
 
     units = []
     for prop_data in PROPERTIES:
-        prop = create_property(session, data={k: v for k, v in prop_data.items() if k != "units"})
+        prop = create_property(session, actor=admin, data={k: v for k, v in prop_data.items() if k != "units"})
         for name, kind, surface in prop_data["units"]:
-            units.append(add_unit(session, property_id=prop.id, data={"name": name, "kind": kind, "surface": surface}))
+            units.append(add_unit(session, actor=admin, property_id=prop.id, data={"name": name, "kind": kind, "surface": surface}))
 
     leases = []
     for civility, first, last, email, phone, unit_index, rent, charges, ago, furnished in TENANTS:
-        customer = create_customer(session, data={
+        customer = create_customer(session, actor=admin, data={
             "civility": civility, "first_name": first, "last_name": last, "email": email, "phone": phone,
             "address": f"{units[unit_index].property.address}, {units[unit_index].name}",
             "zip_code": units[unit_index].property.zip_code, "city": units[unit_index].property.city,
         })
         # One tenant moved in mid-month three months ago: that first month is charged pro rata.
         start = _months_ago(today, ago, 15 if ago == 3 else 1)
-        leases.append(create_lease(session, data={
+        leases.append(create_lease(session, actor=admin, data={
             "customer_id": customer.id, "unit_id": units[unit_index].id, "start_date": start,
             "rent": rent, "charges": charges, "deposit": str(Decimal(rent) * (2 if furnished else 1)),
             "due_day": 5, "furnished": furnished,
         }))
-    company = create_customer(session, data=COMMERCIAL)
-    add_contact(session, customer_id=company.id, data={
+    company = create_customer(session, actor=admin, data=COMMERCIAL)
+    add_contact(session, actor=admin, customer_id=company.id, data={
         "first_name": "Paul", "last_name": "Dupain", "email": "paul@boulangerie-dupain.example.fr",
         "phone": "06 40 50 60 70", "position": "Gérant", "is_primary": True,
     })
-    leases.append(create_lease(session, data={
+    leases.append(create_lease(session, actor=admin, data={
         "customer_id": company.id, "unit_id": units[8].id, "start_date": _months_ago(today, 38),
         "rent": "1800.00", "charges": "150.00", "deposit": "5400.00", "due_day": 1,
         "regime": "commercial", "vat_option": True,
@@ -153,10 +166,10 @@ def seed_demo(session: Session, *, months: int = 6) -> dict[str, int]:
     for offset in range(months - 1, -1, -1):
         month = current.shift(-offset)
         issued_on = min(month.shift(-1).day(25), today)
-        result = generate_month(session, month=month, on=issued_on)
+        result = generate_month(session, actor=admin, month=month, on=issued_on)
         documents += len(result.created)
         for doc_id in result.created:
-            doc = get_document(session, doc_id)
+            doc = get_document(session, doc_id, actor=admin)
             habit = HABITS[leases.index(doc.lease) % len(HABITS)]
             due = doc.due_date
             if offset == 0 and due > today:
@@ -173,10 +186,17 @@ def seed_demo(session: Session, *, months: int = 6) -> dict[str, int]:
                 paid_on = max(paid_on, doc.issued_on)
                 if paid_on > today:
                     continue
-                record_payment(session, document_id=doc.id, data={
+                record_payment(session, actor=admin, document_id=doc.id, data={
                     "amount": amount, "paid_on": paid_on, "mode": rng.choice(["transfer", "transfer", "direct_debit", "cheque"]),
                     "reference": f"VIR-{doc.number}" if rng.random() < 0.5 else "",
                 })
                 payments += 1
     session.flush()
     return {"tenants": len(leases), "units": len(units), "documents": documents, "payments": payments}
+
+
+def demo_accounts(session: Session) -> list[tuple[str, str]]:
+    """The demo sign-ins to show, only while the demo mode flag is set."""
+    from homecrm.settings import load_section
+
+    return [DEMO_ADMIN, DEMO_STAFF] if load_section(session, SystemSettings).demo_mode else []

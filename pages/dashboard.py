@@ -15,7 +15,7 @@ from homecrm.ui.feedback import show_flashes
 from homecrm.ui.formats import current_formats
 from homecrm.ui.page import page_setup
 
-page_setup()
+actor = page_setup("reports", "view")
 fmt = current_formats()
 today = clock.today(fmt.timezone)
 month = Month.of(today)
@@ -23,10 +23,10 @@ st.title(_("Dashboard"))
 show_flashes()
 
 with reading() as session:
-    figures = month_figures(session, month)
-    history = last_months(session, until=month, count=12)
-    late = overdue_documents(session, today=today)
-    occ = occupancy(session, on=today)
+    figures = month_figures(session, month, actor=actor)
+    history = last_months(session, actor=actor, until=month, count=12)
+    late = overdue_documents(session, actor=actor, today=today)
+    occ = occupancy(session, actor=actor, on=today)
 
 cols = st.columns(4)
 cols[0].metric(_("Due in {month}").format(month=fmt.month(month.first)), fmt.money(figures.due, "EUR"))

@@ -19,16 +19,17 @@ from homecrm.ui.db import read, reading
 from homecrm.ui.feedback import run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
 from homecrm.ui.page import page_setup
+from homecrm.ui.text import md
 
-page_setup()
+actor = page_setup("leases")
 fmt = current_formats()
 today = clock.today(fmt.timezone)
 st.title(_("Properties & leases"))
 show_flashes()
 
 with reading() as session:
-    tenants = {r.id: r.name for r in list_customers(session, active=True)}
-    units = {u.id: u.label for p in list_properties(session) for u in p.units}
+    tenants = {r.id: r.name for r in list_customers(session, actor=actor, active=True)} if actor.can("tenants", "view_own") else {}
+    units = {u.id: u.label for p in list_properties(session, actor=actor) for u in p.units}
     taxes, _unused = choices_for(session, "taxes")
     default_tax = load_section(session, FinanceSettings).default_tax
 
@@ -94,7 +95,7 @@ def clear(form: str) -> None:
 tab_leases, tab_properties = st.tabs([_("Leases"), _("Properties")])
 
 with tab_leases:
-    rows = read(lambda s: list_leases(s, on=today))
+    rows = read(lambda s: list_leases(s, actor=actor, on=today))
     if rows:
         st.dataframe(
             pd.DataFrame(
@@ -114,58 +115,64 @@ with tab_leases:
         )
     if not tenants or not units:
         st.info(_("Create a tenant and a property with a unit first."))
-    else:
+    elif actor.can("leases", "create"):
         with st.expander(_("New lease"), icon=":material/add_home:"):
             def _create() -> None:
                 data = collect("lease-new")
-                if run_action(lambda s: create_lease(s, data=data), success=_("Lease created."), form="lease-new"):
+                if run_action(lambda s: create_lease(s, actor=actor, data=data), success=_("Lease created."), form="lease-new"):
                     clear("lease-new")
 
             with st.form("lease-new"):
                 lease_fields("lease-new", {"tax_id": default_tax})
                 st.form_submit_button(_("Create the lease"), type="primary", on_click=_create)
 
-        if rows:
-            labels = {r.id: f"{r.tenant} — {r.unit}" for r in rows}
-            selected = st.selectbox(_("Lease"), list(labels), format_func=labels.get, key="leases.selected")
-            if selected is None:
-                st.stop()
+    if rows:
+        labels = {r.id: f"{r.tenant} — {r.unit}" for r in rows}
+        selected = st.selectbox(_("Lease"), list(labels), format_func=labels.get, key="leases.selected")
+        if selected in labels:
             with reading() as session:
-                lease = get_lease(session, selected)
+                lease = get_lease(session, selected, actor=actor)
                 values = {name: getattr(lease, name) for name in LEASE_FIELDS}
+                # The lease's own tenant and unit stay choosable even if inactive or hidden.
+                tenants.setdefault(lease.customer_id, lease.customer.display_name)
+                units.setdefault(lease.unit_id, lease.unit.label)
             form = f"lease-{selected}"
 
             def _update() -> None:
                 data = collect(form)
-                if run_action(lambda s: update_lease(s, lease_id=selected, data=data),
+                if run_action(lambda s: update_lease(s, actor=actor, lease_id=selected, data=data),
                               success=_("Lease saved."), form=form):
                     clear(form)
 
             with st.form(form):
                 lease_fields(form, values)
-                st.form_submit_button(_("Save the lease"), type="primary", on_click=_update)
+                st.form_submit_button(_("Save the lease"), type="primary", on_click=_update,
+                                      disabled=not actor.can("leases", "edit"))
             st.button(_("Delete this lease"), key=f"lease-delete-{selected}", on_click=run_action,
-                      args=(lambda s: delete_lease(s, lease_id=selected),), kwargs={"success": _("Lease deleted.")},
+                      disabled=not actor.can("leases", "delete"),
+                      args=(lambda s: delete_lease(s, actor=actor, lease_id=selected),), kwargs={"success": _("Lease deleted.")},
                       help=_("Only a lease without rent documents can be deleted; set an end date otherwise."))
 
 with tab_properties:
     props = read(lambda s: [(p.id, p.name, p.address, p.zip_code, p.city,
-                             [(u.id, u.name, u.kind, u.surface) for u in p.units]) for p in list_properties(s)])
+                             [(u.id, u.name, u.kind, u.surface) for u in p.units]) for p in list_properties(s, actor=actor)])
     for pid, name, address, zip_code, city, prop_units in props:
         with st.container(border=True):
-            st.markdown(f"**{name}** — {address} {zip_code} {city}")
+            st.markdown(f"**{md(name)}** — {md(address)} {md(zip_code)} {md(city)}")
             for uid, uname, ukind, surface in prop_units:
                 cols = st.columns([4, 1])
                 area = f" · {fmt.number(surface)} m²" if surface is not None else ""
-                cols[0].write(f"{uname} · {_(UNIT_KINDS[ukind])}{area}")
+                cols[0].markdown(f"{md(uname)} · {_(UNIT_KINDS[ukind])}{area}")
                 cols[1].button(_("Delete"), key=f"unit-delete-{uid}", on_click=run_action,
-                               args=(lambda s, u=uid: delete_unit(s, unit_id=u),),
+                               disabled=not actor.can("leases", "delete"),
+                               args=(lambda s, u=uid: delete_unit(s, actor=actor, unit_id=u),),
                                kwargs={"success": _("Unit deleted.")})
 
     def _new_property() -> None:
         state = st.session_state
         data = {k: state[f"property-new.{k}"] for k in ("name", "address", "zip_code", "city")}
-        run_action(lambda s: create_property(s, data=data), success=_("Property created."), form="property-new")
+        run_action(lambda s: create_property(s, actor=actor, data=data), success=_("Property created."),
+                   form="property-new")
 
     with st.form("property-new", clear_on_submit=True):
         st.markdown("**" + _("New property") + "**")
@@ -175,7 +182,7 @@ with tab_properties:
         cols = st.columns(2)
         cols[0].text_input(_("Postcode"), key="property-new.zip_code")
         cols[1].text_input(_("City"), key="property-new.city")
-        st.form_submit_button(_("Create the property"), on_click=_new_property)
+        st.form_submit_button(_("Create the property"), on_click=_new_property, disabled=not actor.can("leases", "create"))
 
     if props:
         def _new_unit() -> None:
@@ -183,7 +190,7 @@ with tab_properties:
             data = {k: state[f"unit-new.{k}"] for k in ("name", "kind", "surface", "floor")}
             if not data["surface"]:
                 data["surface"] = None
-            run_action(lambda s: add_unit(s, property_id=state["unit-new.property"], data=data),
+            run_action(lambda s: add_unit(s, actor=actor, property_id=state["unit-new.property"], data=data),
                        success=_("Unit added."), form="unit-new")
 
         with st.form("unit-new", clear_on_submit=True):
@@ -197,4 +204,4 @@ with tab_properties:
             cols[3].text_input(_("Floor"), key="unit-new.floor")
             show_field_error("unit-new", "name")
             show_field_error("unit-new", "surface")
-            st.form_submit_button(_("Add the unit"), on_click=_new_unit)
+            st.form_submit_button(_("Add the unit"), on_click=_new_unit, disabled=not actor.can("leases", "create"))

@@ -16,8 +16,9 @@ from homecrm.ui.db import database_url, read, reading
 from homecrm.ui.feedback import run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
 from homecrm.ui.page import page_setup
+from homecrm.ui.text import md
 
-page_setup()
+actor = page_setup("documents")
 fmt = current_formats()
 today = clock.today(fmt.timezone)
 st.title(_("Rent receipts"))
@@ -47,6 +48,7 @@ with top[2]:
         type="primary",
         key="receipts.generate",
         icon=":material/playlist_add:",
+        disabled=not actor.can("documents", "create"),
     ):
         bar = st.progress(0.0, text=_("Issuing documents…"))
 
@@ -54,7 +56,7 @@ with top[2]:
             bar.progress(done / total, text=_("Issuing documents… {done}/{total}").format(done=done, total=total))
 
         run_action(
-            lambda s: generate_month(s, month=month, progress=_progress),
+            lambda s: generate_month(s, actor=actor, month=month, progress=_progress),
             success=lambda r: ngettext(
                 "{count} document issued ({existing} already existed).",
                 "{count} documents issued ({existing} already existed).",
@@ -63,14 +65,14 @@ with top[2]:
         )
         st.rerun()
 
-rows = read(lambda s: list_documents(s, month=month, status=status or None, today=today))
+rows = read(lambda s: list_documents(s, actor=actor, month=month, status=status or None, today=today))
 if not rows:
     st.info(_("No document for this month yet: issue them with the button above."))
     st.stop()
 
 st.download_button(
     _("Download the month's PDFs (ZIP)"),
-    data=lambda: read(lambda s: month_zip(s, month=month)),
+    data=lambda: read(lambda s: month_zip(s, actor=actor, month=month)),
     file_name=f"quittances-{month}.zip",
     mime="application/zip",
     key="receipts.zip",
@@ -109,7 +111,7 @@ if selected_id not in by_id:
 row = by_id[selected_id]
 
 with reading() as session:
-    doc = get_document(session, selected_id)
+    doc = get_document(session, selected_id, actor=actor)
     title = _(document_title(doc))
     payments = [(p.id, p.paid_on, p.mode, p.amount, p.reference) for p in doc.payments]
     version = f"{doc.updated_at}|{len(payments)}|{settings_version(session)}"
@@ -132,19 +134,20 @@ with left:
         st.caption(_("No payment recorded yet."))
     for pid, paid_on, mode, amount, reference in payments:
         cols = st.columns([3, 1])
-        cols[0].write(
-            f"{fmt.date(paid_on)} · {_(PAYMENT_MODE_LABELS[mode])} · {fmt.money(amount, row.currency)}"
-            + (f" · {reference}" if reference else "")
+        cols[0].markdown(
+            f"{fmt.date(paid_on)} · {_(PAYMENT_MODE_LABELS[mode])} · {md(fmt.money(amount, row.currency))}"
+            + (f" · {md(reference)}" if reference else "")
         )
         cols[1].button(
             _("Delete"),
             key=f"receipts.payment.delete.{pid}",
             on_click=run_action,
-            args=(lambda s, p=pid: delete_payment(s, payment_id=p),),
+            args=(lambda s, p=pid: delete_payment(s, actor=actor, payment_id=p),),
             kwargs={"success": _("Payment deleted.")},
+            disabled=not actor.can("payments", "delete"),
         )
 
-    if row.status in ("unpaid", "partial"):
+    if row.status in ("unpaid", "partial") and actor.can("payments", "create"):
         form = f"payment-{selected_id}"
 
         def _record() -> None:
@@ -156,7 +159,7 @@ with left:
                 "reference": state[f"{form}.reference"],
             }
             run_action(
-                lambda s: record_payment(s, document_id=selected_id, data=data),
+                lambda s: record_payment(s, actor=actor, document_id=selected_id, data=data),
                 success=_("Payment recorded."),
                 form=form,
             )
@@ -177,7 +180,10 @@ with left:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _pdf(url: str, document_id: int, version: str) -> tuple[str, bytes]:
-    return read(lambda s: document_pdf(s, document_id=document_id))
+    # Only reached after get_document() above checked that this user may see the document.
+    from homecrm.security.principal import Principal
+
+    return read(lambda s: document_pdf(s, actor=Principal.system(), document_id=document_id))
 
 
 with right:

@@ -23,8 +23,9 @@ from homecrm.ui.db import read, reading
 from homecrm.ui.feedback import run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
 from homecrm.ui.page import page_setup
+from homecrm.ui.text import md
 
-page_setup()
+actor = page_setup("tenants")
 fmt = current_formats()
 st.title(_("Tenants"))
 show_flashes()
@@ -95,7 +96,7 @@ def clear(form: str) -> None:
 search_cols = st.columns([3, 1])
 search = search_cols[0].text_input(_("Search"), key="tenants.search", placeholder=_("Name, e-mail, city…"))
 only_active = search_cols[1].toggle(_("Active only"), value=True, key="tenants.active")
-rows = read(lambda s: list_customers(s, search=search, active=True if only_active else None))
+rows = read(lambda s: list_customers(s, actor=actor, search=search, active=True if only_active else None))
 if rows:
     st.dataframe(
         pd.DataFrame(
@@ -115,7 +116,7 @@ else:
     st.info(_("No tenant matches."))
 
 # create --------------------------------------------------------------------------------------
-with st.expander(_("New tenant"), icon=":material/person_add:"):
+with st.expander(_("New tenant"), icon=":material/person_add:") if actor.can("tenants", "create") else st.empty():
     new_kind = st.radio(
         _("Tenant type"), ["person", "company"], horizontal=True, key="tenant-new.kind",
         format_func=lambda k: _("Person") if k == "person" else _("Company"),
@@ -123,7 +124,7 @@ with st.expander(_("New tenant"), icon=":material/person_add:"):
 
     def _create() -> None:
         data = collect("tenant-new", new_kind)
-        if run_action(lambda s: create_customer(s, data=data), success=_("Tenant created."), form="tenant-new"):
+        if run_action(lambda s: create_customer(s, actor=actor, data=data), success=_("Tenant created."), form="tenant-new"):
             clear("tenant-new")
 
     with st.form("tenant-new"):
@@ -139,7 +140,7 @@ selected = st.selectbox(_("Tenant"), list(names), format_func=names.get, key="te
 if selected is None:
     st.stop()
 with reading() as session:
-    customer = get_customer(session, selected)
+    customer = get_customer(session, selected, actor=actor)
     values = {name: getattr(customer, name) for name in FIELDS}
     kind = customer.kind
     contacts = [(c.id, c.full_name, c.email, c.phone, c.position, c.is_primary) for c in customer.contacts]
@@ -149,16 +150,16 @@ tab_info, tab_contacts, tab_docs = st.tabs([_("Details"), _("Contacts"), _("Docu
 with tab_info:
     def _update() -> None:
         data = collect(edit_form, kind)
-        if run_action(lambda s: update_customer(s, customer_id=selected, data=data),
+        if run_action(lambda s: update_customer(s, actor=actor, customer_id=selected, data=data),
                       success=_("Tenant saved."), form=edit_form):
             clear(edit_form)
 
     with st.form(edit_form):
         customer_fields(edit_form, kind, values)
-        st.form_submit_button(_("Save"), type="primary", on_click=_update)
+        st.form_submit_button(_("Save"), type="primary", on_click=_update, disabled=not actor.can("tenants", "edit"))
     st.button(
-        _("Delete this tenant"), key=f"tenant-delete-{selected}",
-        on_click=run_action, args=(lambda s: delete_customer(s, customer_id=selected),),
+        _("Delete this tenant"), key=f"tenant-delete-{selected}", disabled=not actor.can("tenants", "delete"),
+        on_click=run_action, args=(lambda s: delete_customer(s, actor=actor, customer_id=selected),),
         kwargs={"success": _("Tenant deleted.")},
         help=_("Only a tenant without leases or documents can be deleted; deactivate the others."),
     )
@@ -167,16 +168,18 @@ with tab_contacts:
     for cid, name, email, phone, position, primary in contacts:
         cols = st.columns([4, 1])
         star = " ★" if primary else ""
-        cols[0].write(f"**{name}**{star} · {position or ''} · {email or ''} · {phone or ''}")
+        cols[0].markdown(f"**{md(name)}**{star} · {md(position)} · {md(email)} · {md(phone)}")
         cols[1].button(_("Delete"), key=f"contact-delete-{cid}", on_click=run_action,
-                       args=(lambda s, c=cid: delete_contact(s, contact_id=c),),
+                       args=(lambda s, c=cid: delete_contact(s, actor=actor, contact_id=c),),
+                       disabled=not actor.can("tenants", "edit"),
                        kwargs={"success": _("Contact deleted.")})
     contact_form = f"contact-new-{selected}"
 
     def _add_contact() -> None:
         state = st.session_state
         data = {k: state[f"{contact_form}.{k}"] for k in ("first_name", "last_name", "email", "phone", "position", "is_primary")}
-        run_action(lambda s: add_contact(s, customer_id=selected, data=data), success=_("Contact added."), form=contact_form)
+        run_action(lambda s: add_contact(s, actor=actor, customer_id=selected, data=data), success=_("Contact added."),
+                   form=contact_form)
 
     with st.form(contact_form, clear_on_submit=True):
         st.markdown("**" + _("New contact") + "**")
@@ -191,10 +194,10 @@ with tab_contacts:
         show_field_error(contact_form, "email")
         show_field_error(contact_form, "phone")
         st.checkbox(_("Primary contact"), key=f"{contact_form}.is_primary")
-        st.form_submit_button(_("Add the contact"), on_click=_add_contact)
+        st.form_submit_button(_("Add the contact"), on_click=_add_contact, disabled=not actor.can("tenants", "edit"))
 
 with tab_docs:
-    docs = read(lambda s: list_documents(s, customer_id=selected))
+    docs = read(lambda s: list_documents(s, actor=actor, customer_id=selected)) if actor.can("documents", "view_own") else []
     if not docs:
         st.caption(_("No document yet."))
     else:

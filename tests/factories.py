@@ -7,8 +7,13 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from homecrm.crm.customers import create_customer
+from homecrm.security.principal import Principal
 from homecrm.leasing.leases import create_lease
 from homecrm.leasing.properties import add_unit, create_property
+
+
+# Tests act as the system principal unless they test permissions on purpose.
+ACTOR = Principal.system()
 
 
 def make_lease(
@@ -24,16 +29,16 @@ def make_lease(
     **lease_fields,
 ):
     customer_data = lease_fields.pop("customer", None) or {"civility": "Mme", "first_name": "Marie", "last_name": name}
-    customer = create_customer(session, data=customer_data)
+    customer = create_customer(session, data=customer_data, actor=ACTOR)
     from homecrm.store.models import Property
     from sqlalchemy import select
 
     prop = session.scalar(select(Property).where(Property.name == property_name)) or create_property(
-        session, data={"name": property_name, "address": "12 rue des Lilas", "zip_code": "69003", "city": "Lyon"}
+        session, data={"name": property_name, "address": "12 rue des Lilas", "zip_code": "69003", "city": "Lyon"}, actor=ACTOR
     )
-    unit_obj = add_unit(session, property_id=prop.id, data={"name": unit})
+    unit_obj = add_unit(session, property_id=prop.id, data={"name": unit}, actor=ACTOR)
     return create_lease(
         session,
         data={"customer_id": customer.id, "unit_id": unit_obj.id, "start_date": start, "end_date": end,
-              "rent": rent, "charges": charges, "deposit": "0", "due_day": 5, **lease_fields},
+              "rent": rent, "charges": charges, "deposit": "0", "due_day": 5, **lease_fields}, actor=ACTOR
     )

@@ -26,6 +26,7 @@ from homecrm.errors import ConflictError, NotFoundError, ValidationError
 from homecrm.i18n import N_, _
 from homecrm.inputs import InputModel, MoneyInput, parse_input
 from homecrm.leasing.leases import active_leases, get_lease
+from homecrm.security.principal import Principal, require, require_visible
 from homecrm.settings import load_section
 from homecrm.settings.sections import FinanceSettings, ReceiptSettings
 from homecrm.settings.sections.receipts import RECEIPT_SERIES
@@ -181,10 +182,14 @@ def _live_document(session: Session, lease_id: int, month: Month) -> RentDocumen
     )
 
 
-def create_draft(session: Session, *, lease_id: int, month: Month) -> RentDocument:
+def create_draft(session: Session, *, actor: Principal, lease_id: int, month: Month) -> RentDocument:
     """A draft (unnumbered) rent document for one lease and month."""
-    lease = get_lease(session, lease_id)
-    existing = _live_document(session, lease_id, month)
+    require(session, actor, "documents", "create")
+    return _create_draft(session, actor, get_lease(session, lease_id, actor=actor), month)
+
+
+def _create_draft(session: Session, actor: Principal, lease: Lease, month: Month) -> RentDocument:
+    existing = _live_document(session, lease.id, month)
     if existing is not None:
         raise ConflictError(
             _("{tenant} already has a document for {month} ({number}).").format(
@@ -202,6 +207,9 @@ def create_draft(session: Session, *, lease_id: int, month: Month) -> RentDocume
         due_date=max(month.day(lease.due_day), start),
         currency=lease.currency,
         state="draft",
+        created_by_id=actor.user_id,
+        # Spec (Facturation): "automatically assign the logged-in staff as sale agent".
+        sale_agent_id=actor.user_id if finance.auto_assign_sale_agent else None,
     )
     session.add(doc)
     _add_lines(doc, schedule_lines(lease, month, tax))
@@ -209,9 +217,12 @@ def create_draft(session: Session, *, lease_id: int, month: Month) -> RentDocume
     return doc
 
 
-def issue_document(session: Session, *, document_id: int, on: date | None = None) -> RentDocument:
+def issue_document(
+    session: Session, *, actor: Principal, document_id: int, on: date | None = None
+) -> RentDocument:
     """Give a draft its number (from the counter, atomically) and make it a legal document."""
-    doc = get_document(session, document_id)
+    require(session, actor, "documents", "create")
+    doc = get_document(session, document_id, actor=actor)
     if doc.state != "draft":
         raise ConflictError(_("Document {number} is already issued.").format(number=doc.number))
     if not doc.lines:
@@ -236,8 +247,9 @@ def issue_document(session: Session, *, document_id: int, on: date | None = None
     return doc
 
 
-def delete_draft(session: Session, *, document_id: int) -> None:
-    doc = get_document(session, document_id)
+def delete_draft(session: Session, *, actor: Principal, document_id: int) -> None:
+    require(session, actor, "documents", "delete")
+    doc = get_document(session, document_id, actor=actor)
     if doc.state != "draft":
         raise ConflictError(
             _("Document {number} is issued: it can never be deleted, only cancelled by a credit note.").format(
@@ -255,9 +267,10 @@ class LineInput(InputModel):
     unit_price: MoneyInput
 
 
-def add_line(session: Session, *, document_id: int, data: dict) -> RentDocumentLine:
+def add_line(session: Session, *, actor: Principal, document_id: int, data: dict) -> RentDocumentLine:
     """Add a line to a draft. Fees and penalties are refused on residential documents (art. 4)."""
-    doc = get_document(session, document_id)
+    require(session, actor, "documents", "edit")
+    doc = get_document(session, document_id, actor=actor)
     if doc.state != "draft":
         raise ConflictError(_("Only a draft can be changed; this document is issued."))
     parsed = parse_input(LineInput, data)
@@ -295,11 +308,12 @@ def add_line(session: Session, *, document_id: int, data: dict) -> RentDocumentL
     return doc.lines[-1]
 
 
-def remove_line(session: Session, *, line_id: int) -> None:
+def remove_line(session: Session, *, actor: Principal, line_id: int) -> None:
+    require(session, actor, "documents", "edit")
     line = session.get(RentDocumentLine, line_id)
     if line is None:
         raise NotFoundError(_("Line #{id} does not exist.").format(id=line_id))
-    doc = line.document
+    doc = get_document(session, line.document_id, actor=actor)
     if doc.state != "draft":
         raise ConflictError(_("Only a draft can be changed; this document is issued."))
     doc.lines.remove(line)
@@ -320,11 +334,13 @@ class GenerationResult:
 def generate_month(
     session: Session,
     *,
+    actor: Principal,
     month: Month,
     on: date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> GenerationResult:
     """Issue the month's document for every active lease that has none yet (idempotent)."""
+    require(session, actor, "documents", "create")
     leases = active_leases(session, month.first, month.last)
     on = on or clock.today()
     created: list[int] = []
@@ -334,7 +350,7 @@ def generate_month(
             existing += 1
         else:
             try:
-                doc = create_draft(session, lease_id=lease.id, month=month)
+                doc = _create_draft(session, actor, lease, month)
             except ValidationError as exc:
                 raise ValidationError(
                     _("Lease #{id} ({tenant}): {error}").format(
@@ -342,7 +358,7 @@ def generate_month(
                     ),
                     field=f"lease:{lease.id}",
                 ) from exc
-            issue_document(session, document_id=doc.id, on=on)
+            issue_document(session, actor=actor, document_id=doc.id, on=on)
             created.append(doc.id)
         if progress is not None:
             progress(index, len(leases))
@@ -352,17 +368,36 @@ def generate_month(
 # reading -----------------------------------------------------------------------------------
 
 
-def get_document(session: Session, document_id: int) -> RentDocument:
+def get_document(session: Session, document_id: int, *, actor: Principal) -> RentDocument:
+    require(session, actor, "documents", "view_own")
     doc = session.get(RentDocument, document_id)
     if doc is None:
         raise NotFoundError(_("Document #{id} does not exist.").format(id=document_id))
+    require_visible(actor, "documents", doc.sale_agent_id, doc.created_by_id)
     return doc
 
 
-def find_by_number(session: Session, number: str) -> RentDocument:
+def find_by_number(session: Session, number: str, *, actor: Principal) -> RentDocument:
+    require(session, actor, "documents", "view_own")
     doc = session.scalar(select(RentDocument).where(RentDocument.number == number.strip()))
     if doc is None:
         raise NotFoundError(_("No document numbered {number}.").format(number=number))
+    require_visible(actor, "documents", doc.sale_agent_id, doc.created_by_id)
+    return doc
+
+
+def assign_sale_agent(session: Session, *, actor: Principal, document_id: int, agent_id: int | None) -> RentDocument:
+    """Choose the staff member responsible for a document (or none)."""
+    from homecrm.store.models import StaffUser
+
+    require(session, actor, "documents", "edit")
+    doc = get_document(session, document_id, actor=actor)
+    if agent_id is not None:
+        agent = session.get(StaffUser, agent_id)
+        if agent is None or not agent.active or agent.is_system:
+            raise ValidationError(_("Choose an active staff member."), field="sale_agent_id")
+    doc.sale_agent_id = agent_id
+    session.flush()
     return doc
 
 
@@ -404,12 +439,14 @@ class DocumentRow:
 def list_documents(
     session: Session,
     *,
+    actor: Principal,
     month: Month | None = None,
     status: str | None = None,
     customer_id: int | None = None,
     today: date | None = None,
 ) -> list[DocumentRow]:
     """Documents with their status; ``status`` may also be ``overdue``."""
+    require(session, actor, "documents", "view_own")
     today = today or clock.today()
     stmt = (
         select(RentDocument)
@@ -423,6 +460,10 @@ def list_documents(
         stmt = stmt.where(RentDocument.period_start >= month.first, RentDocument.period_start <= month.last)
     if customer_id is not None:
         stmt = stmt.where(RentDocument.customer_id == customer_id)
+    if actor.visibility("documents") == "own":
+        stmt = stmt.where(
+            (RentDocument.sale_agent_id == actor.user_id) | (RentDocument.created_by_id == actor.user_id)
+        )
     rows = []
     for doc in session.scalars(stmt).unique():
         row_status = document_status(doc)

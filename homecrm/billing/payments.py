@@ -18,6 +18,7 @@ from homecrm.errors import ConflictError, NotFoundError, ValidationError
 from homecrm.i18n import N_, _
 from homecrm.inputs import InputModel, MoneyInput, parse_input
 from homecrm.render.formatting import Formats
+from homecrm.security.principal import Principal, require
 from homecrm.store.models import Payment
 
 PAYMENT_MODE_LABELS: dict[str, str] = {
@@ -64,9 +65,12 @@ class PaymentInput(InputModel):
         return payment_mode(v)
 
 
-def record_payment(session: Session, *, document_id: int, data: dict[str, Any] | PaymentInput) -> Payment:
+def record_payment(
+    session: Session, *, actor: Principal, document_id: int, data: dict[str, Any] | PaymentInput
+) -> Payment:
     """Record money received for a document; over the balance is refused."""
-    doc = get_document(session, document_id)
+    require(session, actor, "payments", "create")
+    doc = get_document(session, document_id, actor=actor)
     parsed = parse_input(PaymentInput, data)
     if doc.state == "draft":
         raise ConflictError(_("Issue the document before recording a payment."))
@@ -91,6 +95,7 @@ def record_payment(session: Session, *, document_id: int, data: dict[str, Any] |
         mode=parsed.mode,
         reference=parsed.reference,
         notes=parsed.notes,
+        created_by_id=actor.user_id,
     )
     session.add(payment)
     session.flush()
@@ -100,11 +105,12 @@ def record_payment(session: Session, *, document_id: int, data: dict[str, Any] |
     return payment
 
 
-def delete_payment(session: Session, *, payment_id: int) -> None:
+def delete_payment(session: Session, *, actor: Principal, payment_id: int) -> None:
+    require(session, actor, "payments", "delete")
     payment = session.get(Payment, payment_id)
     if payment is None:
         raise NotFoundError(_("Payment #{id} does not exist.").format(id=payment_id))
-    doc = payment.document
+    doc = get_document(session, payment.document_id, actor=actor)
     session.delete(payment)
     session.flush()
     session.refresh(doc, ["payments"])

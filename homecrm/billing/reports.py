@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from homecrm.billing.documents import DocumentRow, list_documents
 from homecrm.billing.periods import Month
+from homecrm.security.principal import Principal, require
 from homecrm.store.models import Lease, Payment, RentDocument, Unit
 
 
@@ -27,8 +28,9 @@ class MonthFigures:
         return (self.collected / self.due * 100).quantize(Decimal("0.1")) if self.due else Decimal("0")
 
 
-def month_figures(session: Session, month: Month) -> MonthFigures:
+def month_figures(session: Session, month: Month, *, actor: Principal) -> MonthFigures:
     """Due = total of the month's issued documents; collected = what was paid on them so far."""
+    require(session, actor, "reports", "view")
     due, collected, count, paid = session.execute(
         select(
             func.coalesce(func.sum(RentDocument.total), 0),
@@ -51,16 +53,18 @@ def month_figures(session: Session, month: Month) -> MonthFigures:
     )
 
 
-def last_months(session: Session, *, until: Month, count: int = 12) -> list[MonthFigures]:
-    return [month_figures(session, until.shift(-offset)) for offset in range(count - 1, -1, -1)]
+def last_months(session: Session, *, actor: Principal, until: Month, count: int = 12) -> list[MonthFigures]:
+    return [month_figures(session, until.shift(-offset), actor=actor) for offset in range(count - 1, -1, -1)]
 
 
-def overdue_documents(session: Session, *, today: date) -> list[DocumentRow]:
-    rows = list_documents(session, status="overdue", today=today)
+def overdue_documents(session: Session, *, actor: Principal, today: date) -> list[DocumentRow]:
+    require(session, actor, "reports", "view")
+    rows = list_documents(session, actor=actor, status="overdue", today=today)
     return sorted(rows, key=lambda r: r.due_date)
 
 
-def collected_between(session: Session, first: date, last: date) -> Decimal:
+def collected_between(session: Session, first: date, last: date, *, actor: Principal) -> Decimal:
+    require(session, actor, "reports", "view")
     total = session.scalar(
         select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.paid_on >= first, Payment.paid_on <= last)
     )
@@ -73,7 +77,8 @@ class Occupancy:
     let: int
 
 
-def occupancy(session: Session, *, on: date) -> Occupancy:
+def occupancy(session: Session, *, actor: Principal, on: date) -> Occupancy:
+    require(session, actor, "reports", "view")
     units = session.scalar(select(func.count(Unit.id))) or 0
     let = session.scalar(
         select(func.count(func.distinct(Lease.unit_id))).where(

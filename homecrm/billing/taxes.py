@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from homecrm.errors import ConflictError, NotFoundError, ValidationError
 from homecrm.i18n import _
 from homecrm.inputs import InputModel, MoneyInput, parse_input
+from homecrm.security.principal import Principal, require
 from homecrm.settings import load_section, save_section
 from homecrm.settings.sections import FinanceSettings
 from homecrm.store.models import Lease, Tax
@@ -22,7 +23,8 @@ class TaxInput(InputModel):
     rate: MoneyInput = Field(..., ge=0, le=100)
 
 
-def create_tax(session: Session, *, data: dict[str, Any]) -> Tax:
+def create_tax(session: Session, *, actor: Principal, data: dict[str, Any]) -> Tax:
+    require(session, actor, "settings", "edit")
     parsed = parse_input(TaxInput, data)
     if session.scalar(select(exists().where(Tax.name == parsed.name, Tax.rate == parsed.rate))):
         raise ValidationError(_("This tax already exists."), field="name")
@@ -36,7 +38,8 @@ def list_taxes(session: Session) -> list[Tax]:
     return list(session.scalars(select(Tax).order_by(Tax.rate, Tax.name)))
 
 
-def delete_tax(session: Session, *, tax_id: int) -> None:
+def delete_tax(session: Session, *, actor: Principal, tax_id: int) -> None:
+    require(session, actor, "settings", "edit")
     tax = session.get(Tax, tax_id)
     if tax is None:
         raise NotFoundError(_("Tax #{id} does not exist.").format(id=tax_id))
@@ -44,7 +47,7 @@ def delete_tax(session: Session, *, tax_id: int) -> None:
         raise ConflictError(_("{name} is used by leases: it cannot be deleted.").format(name=tax.name))
     finance = load_section(session, FinanceSettings)
     if finance.default_tax == tax_id:
-        save_section(session, FinanceSettings, {"default_tax": None})
+        save_section(session, FinanceSettings, {"default_tax": None}, actor=actor)
     session.delete(tax)
     session.flush()
 

@@ -13,6 +13,7 @@ from homecrm import validation
 from homecrm.errors import ConflictError, NotFoundError, ValidationError
 from homecrm.i18n import _
 from homecrm.inputs import InputModel, parse_input
+from homecrm.security.principal import Principal, require, require_visible
 from homecrm.settings import load_section
 from homecrm.settings.sections import ClientSettings
 from homecrm.store.models import Contact, Customer, Lease, RentDocument
@@ -98,16 +99,20 @@ def _validate(session: Session, data: dict[str, Any] | CustomerInput) -> Custome
     return parsed
 
 
-def create_customer(session: Session, *, data: dict[str, Any] | CustomerInput) -> Customer:
+def create_customer(session: Session, *, actor: Principal, data: dict[str, Any] | CustomerInput) -> Customer:
+    require(session, actor, "tenants", "create")
     parsed = _validate(session, data)
-    customer = Customer(**parsed.model_dump())
+    customer = Customer(**parsed.model_dump(), created_by_id=actor.user_id)
     session.add(customer)
     session.flush()
     return customer
 
 
-def update_customer(session: Session, *, customer_id: int, data: dict[str, Any] | CustomerInput) -> Customer:
-    customer = get_customer(session, customer_id)
+def update_customer(
+    session: Session, *, actor: Principal, customer_id: int, data: dict[str, Any] | CustomerInput
+) -> Customer:
+    require(session, actor, "tenants", "edit")
+    customer = get_customer(session, customer_id, actor=actor)
     parsed = _validate(session, data)
     for key, value in parsed.model_dump().items():
         setattr(customer, key, value)
@@ -115,15 +120,18 @@ def update_customer(session: Session, *, customer_id: int, data: dict[str, Any] 
     return customer
 
 
-def get_customer(session: Session, customer_id: int) -> Customer:
+def get_customer(session: Session, customer_id: int, *, actor: Principal) -> Customer:
+    require(session, actor, "tenants", "view_own")
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFoundError(_("Tenant #{id} does not exist.").format(id=customer_id))
+    require_visible(actor, "tenants", customer.created_by_id)
     return customer
 
 
-def delete_customer(session: Session, *, customer_id: int) -> None:
-    customer = get_customer(session, customer_id)
+def delete_customer(session: Session, *, actor: Principal, customer_id: int) -> None:
+    require(session, actor, "tenants", "delete")
+    customer = get_customer(session, customer_id, actor=actor)
     used = session.scalar(
         select(
             exists().where(Lease.customer_id == customer_id)
@@ -153,14 +161,17 @@ class CustomerRow:
 
 
 def list_customers(
-    session: Session, *, search: str = "", active: bool | None = None
+    session: Session, *, actor: Principal, search: str = "", active: bool | None = None
 ) -> list[CustomerRow]:
+    require(session, actor, "tenants", "view_own")
     lease_count = (
         select(func.count(Lease.id)).where(Lease.customer_id == Customer.id).correlate(Customer).scalar_subquery()
     )
     stmt = select(Customer, lease_count).order_by(Customer.last_name, Customer.company_name, Customer.id)
     if active is not None:
         stmt = stmt.where(Customer.active.is_(active))
+    if actor.visibility("tenants") == "own":
+        stmt = stmt.where(Customer.created_by_id == actor.user_id)
     if search.strip():
         pattern = f"%{search.strip()}%"
         stmt = stmt.where(
@@ -214,8 +225,9 @@ def _contact_input(session: Session, data: dict[str, Any]) -> ContactInput:
     return parse_input(ContactInput, data, context={"default_country": settings.default_country})
 
 
-def add_contact(session: Session, *, customer_id: int, data: dict[str, Any]) -> Contact:
-    customer = get_customer(session, customer_id)
+def add_contact(session: Session, *, actor: Principal, customer_id: int, data: dict[str, Any]) -> Contact:
+    require(session, actor, "tenants", "edit")
+    customer = get_customer(session, customer_id, actor=actor)
     parsed = _contact_input(session, data)
     contact = Contact(**parsed.model_dump())
     with session.no_autoflush:
@@ -226,10 +238,12 @@ def add_contact(session: Session, *, customer_id: int, data: dict[str, Any]) -> 
     return contact
 
 
-def update_contact(session: Session, *, contact_id: int, data: dict[str, Any]) -> Contact:
+def update_contact(session: Session, *, actor: Principal, contact_id: int, data: dict[str, Any]) -> Contact:
+    require(session, actor, "tenants", "edit")
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise NotFoundError(_("Contact #{id} does not exist.").format(id=contact_id))
+    require_visible(actor, "tenants", contact.customer.created_by_id)
     parsed = _contact_input(session, data)
     for key, value in parsed.model_dump().items():
         setattr(contact, key, value)
@@ -239,10 +253,12 @@ def update_contact(session: Session, *, contact_id: int, data: dict[str, Any]) -
     return contact
 
 
-def delete_contact(session: Session, *, contact_id: int) -> None:
+def delete_contact(session: Session, *, actor: Principal, contact_id: int) -> None:
+    require(session, actor, "tenants", "edit")
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise NotFoundError(_("Contact #{id} does not exist.").format(id=contact_id))
+    require_visible(actor, "tenants", contact.customer.created_by_id)
     customer = contact.customer
     was_primary = contact.is_primary
     customer.contacts.remove(contact)

@@ -20,6 +20,7 @@ from homecrm.billing.money import check_currency
 from homecrm.errors import ConflictError, NotFoundError, ValidationError
 from homecrm.i18n import N_, _
 from homecrm.inputs import InputModel, MoneyInput, parse_input
+from homecrm.security.principal import Principal, require, require_visible
 from homecrm.store.models import Customer, Lease, RentDocument, Tax, Unit
 
 REGIMES: dict[str, str] = {
@@ -103,17 +104,21 @@ def _check(session: Session, parsed: LeaseInput, lease_id: int | None = None) ->
         )
 
 
-def create_lease(session: Session, *, data: dict[str, Any] | LeaseInput) -> Lease:
+def create_lease(session: Session, *, actor: Principal, data: dict[str, Any] | LeaseInput) -> Lease:
+    require(session, actor, "leases", "create")
     parsed = parse_input(LeaseInput, data)
     _check(session, parsed)
-    lease = Lease(**parsed.model_dump())
+    lease = Lease(**parsed.model_dump(), created_by_id=actor.user_id)
     session.add(lease)
     session.flush()
     return lease
 
 
-def update_lease(session: Session, *, lease_id: int, data: dict[str, Any] | LeaseInput) -> Lease:
-    lease = get_lease(session, lease_id)
+def update_lease(
+    session: Session, *, actor: Principal, lease_id: int, data: dict[str, Any] | LeaseInput
+) -> Lease:
+    require(session, actor, "leases", "edit")
+    lease = get_lease(session, lease_id, actor=actor)
     parsed = parse_input(LeaseInput, data)
     _check(session, parsed, lease_id=lease_id)
     for key, value in parsed.model_dump().items():
@@ -122,15 +127,18 @@ def update_lease(session: Session, *, lease_id: int, data: dict[str, Any] | Leas
     return lease
 
 
-def get_lease(session: Session, lease_id: int) -> Lease:
+def get_lease(session: Session, lease_id: int, *, actor: Principal) -> Lease:
+    require(session, actor, "leases", "view_own")
     lease = session.get(Lease, lease_id)
     if lease is None:
         raise NotFoundError(_("Lease #{id} does not exist.").format(id=lease_id))
+    require_visible(actor, "leases", lease.created_by_id, lease.customer.created_by_id)
     return lease
 
 
-def delete_lease(session: Session, *, lease_id: int) -> None:
-    lease = get_lease(session, lease_id)
+def delete_lease(session: Session, *, actor: Principal, lease_id: int) -> None:
+    require(session, actor, "leases", "delete")
+    lease = get_lease(session, lease_id, actor=actor)
     has_documents = session.scalar(select(RentDocument.id).where(RentDocument.lease_id == lease_id).limit(1))
     if has_documents:
         raise ConflictError(_("This lease has rent documents: end it instead of deleting it."))
@@ -163,12 +171,16 @@ class LeaseRow:
     active: bool
 
 
-def list_leases(session: Session, *, on: date) -> list[LeaseRow]:
+def list_leases(session: Session, *, actor: Principal, on: date) -> list[LeaseRow]:
+    require(session, actor, "leases", "view_own")
     stmt = (
         select(Lease)
+        .join(Lease.customer)
         .options(joinedload(Lease.customer), joinedload(Lease.unit).joinedload(Unit.property))
         .order_by(Lease.start_date.desc(), Lease.id)
     )
+    if actor.visibility("leases") == "own":
+        stmt = stmt.where((Lease.created_by_id == actor.user_id) | (Customer.created_by_id == actor.user_id))
     return [
         LeaseRow(
             id=lease.id,

@@ -12,6 +12,7 @@ from homecrm import validation
 from homecrm.errors import ConflictError, NotFoundError, ValidationError
 from homecrm.i18n import N_, _
 from homecrm.inputs import InputModel, MoneyInput, parse_input
+from homecrm.security.principal import Principal, require
 from homecrm.store.models import Lease, Property, Unit
 
 UNIT_KINDS: dict[str, str] = {
@@ -46,7 +47,8 @@ class UnitInput(InputModel):
     notes: str = ""
 
 
-def create_property(session: Session, *, data: dict[str, Any]) -> Property:
+def create_property(session: Session, *, actor: Principal, data: dict[str, Any]) -> Property:
+    require(session, actor, "leases", "create")
     parsed = parse_input(PropertyInput, data)
     if session.scalar(select(exists().where(Property.name == parsed.name))):
         raise ValidationError(_("A property named {name} already exists.").format(name=parsed.name), field="name")
@@ -56,7 +58,8 @@ def create_property(session: Session, *, data: dict[str, Any]) -> Property:
     return prop
 
 
-def update_property(session: Session, *, property_id: int, data: dict[str, Any]) -> Property:
+def update_property(session: Session, *, actor: Principal, property_id: int, data: dict[str, Any]) -> Property:
+    require(session, actor, "leases", "edit")
     prop = get_property(session, property_id)
     parsed = parse_input(PropertyInput, data)
     clash = session.scalar(select(exists().where(Property.name == parsed.name, Property.id != property_id)))
@@ -75,7 +78,8 @@ def get_property(session: Session, property_id: int) -> Property:
     return prop
 
 
-def delete_property(session: Session, *, property_id: int) -> None:
+def delete_property(session: Session, *, actor: Principal, property_id: int) -> None:
+    require(session, actor, "leases", "delete")
     prop = get_property(session, property_id)
     if session.scalar(select(exists().where(Lease.unit_id.in_([u.id for u in prop.units])))):
         raise ConflictError(_("{name} has leases: it cannot be deleted.").format(name=prop.name))
@@ -83,7 +87,8 @@ def delete_property(session: Session, *, property_id: int) -> None:
     session.flush()
 
 
-def add_unit(session: Session, *, property_id: int, data: dict[str, Any]) -> Unit:
+def add_unit(session: Session, *, actor: Principal, property_id: int, data: dict[str, Any]) -> Unit:
+    require(session, actor, "leases", "create")
     prop = get_property(session, property_id)
     parsed = parse_input(UnitInput, data)
     if any(u.name == parsed.name for u in prop.units):
@@ -97,7 +102,8 @@ def add_unit(session: Session, *, property_id: int, data: dict[str, Any]) -> Uni
     return unit
 
 
-def update_unit(session: Session, *, unit_id: int, data: dict[str, Any]) -> Unit:
+def update_unit(session: Session, *, actor: Principal, unit_id: int, data: dict[str, Any]) -> Unit:
+    require(session, actor, "leases", "edit")
     unit = get_unit(session, unit_id)
     parsed = parse_input(UnitInput, data)
     if any(u.name == parsed.name and u.id != unit_id for u in unit.property.units):
@@ -118,7 +124,8 @@ def get_unit(session: Session, unit_id: int) -> Unit:
     return unit
 
 
-def delete_unit(session: Session, *, unit_id: int) -> None:
+def delete_unit(session: Session, *, actor: Principal, unit_id: int) -> None:
+    require(session, actor, "leases", "delete")
     unit = get_unit(session, unit_id)
     if unit.leases:
         raise ConflictError(_("{unit} has leases: it cannot be deleted.").format(unit=unit.label))
@@ -126,5 +133,6 @@ def delete_unit(session: Session, *, unit_id: int) -> None:
     session.flush()
 
 
-def list_properties(session: Session) -> list[Property]:
+def list_properties(session: Session, *, actor: Principal) -> list[Property]:
+    require(session, actor, "leases", "view_own")
     return list(session.scalars(select(Property).order_by(Property.name)))

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from homecrm.errors import ValidationError
 from homecrm.i18n import _
 from homecrm.inputs import as_validation_error
 from homecrm.render.placeholders import check_template
+from homecrm.security.principal import Principal, require
 from homecrm.store.models import Setting
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class SettingsSection(BaseModel):
     title: ClassVar[str]
     intro: ClassVar[str] = ""
     order: ClassVar[int] = 100
+    hidden: ClassVar[bool] = False  # internal sections have no settings page
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -124,17 +126,61 @@ def _import_sections() -> None:
     import homecrm.settings.sections  # noqa: F401 - registers every section
 
 
+class _Clear:
+    """Pass ``CLEAR`` as a secret's new value to erase it (an empty value keeps the old one)."""
+
+    def __repr__(self) -> str:
+        return "CLEAR"
+
+
+CLEAR = _Clear()
+
+
 def _stored_values(session: Session, cls: type[SettingsSection]) -> dict[str, Any]:
     rows = session.execute(select(Setting.name, Setting.value).where(Setting.section == cls.section))
     stored = set(cls.stored_fields())
+    secret = set(cls.secret_fields())
     values: dict[str, Any] = {}
     for name, raw in rows:
         if name in stored:
             try:
-                values[name] = json.loads(raw)
+                value = json.loads(raw)
             except ValueError:
                 log.warning("ignoring unreadable stored value of %s.%s", cls.section, name)
+                continue
+            if name in secret:
+                value = _decrypt_stored(cls, name, value)
+            values[name] = value
     return values
+
+
+def _decrypt_stored(cls: type[SettingsSection], name: str, value: Any) -> str:
+    from homecrm.security.secrets import SecretKeyError, decrypt
+
+    if not isinstance(value, dict) or "enc" not in value:
+        return ""
+    try:
+        return decrypt(value["enc"])
+    except SecretKeyError:
+        # Never log the token or the value; the page shows the secret as not set.
+        log.error("secret %s.%s cannot be decrypted with the current key", cls.section, name)
+        return ""
+
+
+def _stored_json(cls: type[SettingsSection], name: str, value: Any) -> str:
+    if name in cls.secret_fields():
+        from homecrm.security.secrets import encrypt
+
+        plain = value.get_secret_value() if isinstance(value, SecretStr) else str(value or "")
+        stored: Any = {"enc": encrypt(plain)} if plain else ""
+        return json.dumps(stored)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def secret_value(value: SecretStr | str | None) -> str:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    return value or ""
 
 
 def load_section(session: Session, cls: type[S]) -> S:
@@ -161,7 +207,16 @@ def validate_section(
             _("Unknown setting {name} in section {section}.").format(name=unknown[0], section=cls.section),
             field=unknown[0],
         )
-    merged = {**current.model_dump(), **dict(changes)}
+    changes = dict(changes)
+    for name in cls.secret_fields():
+        # A secret is only replaced when a new value is typed; CLEAR erases it.
+        if name in changes:
+            typed = secret_value(changes[name]) if changes[name] is not CLEAR else None
+            if changes[name] is CLEAR:
+                changes[name] = ""
+            elif not typed or typed.startswith("****"):
+                del changes[name]
+    merged = {**current.model_dump(), **changes}
     try:
         candidate = cls.model_validate(merged)
     except PydanticValidationError as exc:
@@ -173,8 +228,9 @@ def validate_section(
     return candidate
 
 
-def save_section(session: Session, cls: type[S], changes: Mapping[str, Any]) -> S:
+def save_section(session: Session, cls: type[S], changes: Mapping[str, Any], *, actor: Principal) -> S:
     """Validate then store ``changes``; nothing is written when anything is invalid."""
+    require(session, actor, "settings", "edit")
     before = load_section(session, cls)
     after = validate_section(session, cls, changes, base=before)
     dumped = after.model_dump(mode="json")
@@ -182,9 +238,17 @@ def save_section(session: Session, cls: type[S], changes: Mapping[str, Any]) -> 
         row.name: row
         for row in session.scalars(select(Setting).where(Setting.section == cls.section))
     }
+    secret = set(cls.secret_fields())
     for name in cls.stored_fields():
-        value = json.dumps(dumped[name], ensure_ascii=False, sort_keys=True)
         row = existing.get(name)
+        if name in secret:
+            if row is not None and secret_value(getattr(before, name)) == secret_value(getattr(after, name)):
+                continue  # unchanged: keep the token (re-encrypting would look like a change)
+            value = _stored_json(cls, name, getattr(after, name))
+        else:
+            value = json.dumps(dumped[name], ensure_ascii=False, sort_keys=True)
+            if row is None and getattr(after, name) == cls.model_fields[name].get_default(call_default_factory=True):
+                continue  # still the default: nothing to store (and nothing for the audit trail)
         if row is None:
             session.add(Setting(section=cls.section, name=name, value=value))
         elif row.value != value:
@@ -226,3 +290,20 @@ def parse_cli_value(cls: type[SettingsSection], name: str, text: str) -> Any:
     if lowered in ("", "none", "null") and cls.model_fields[name].default is None:
         return None
     return text
+
+
+def reencrypt_secrets(session: Session, rotate) -> int:
+    """Pass every stored secret token through ``rotate`` (key rotation); returns how many."""
+    count = 0
+    for cls in all_sections():
+        names = cls.secret_fields()
+        if not names:
+            continue
+        rows = session.scalars(select(Setting).where(Setting.section == cls.section, Setting.name.in_(names)))
+        for row in rows:
+            value = json.loads(row.value)
+            if isinstance(value, dict) and "enc" in value:
+                row.value = json.dumps({"enc": rotate(value["enc"])})
+                count += 1
+    session.flush()
+    return count

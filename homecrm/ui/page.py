@@ -1,9 +1,15 @@
-"""Start of every page: the run's language (pages also run alone, e.g. under AppTest)."""
+"""Start of every page: the run's language and the signed-in user, with the page's right checked.
+
+Pages also run alone (AppTest), so they never rely on app.py having run first.
+"""
 
 from __future__ import annotations
 
+from homecrm.security.principal import Principal
+from homecrm.ui.auth import current_actor, guard
 from homecrm.ui.shell import apply_language
 
 
-def page_setup() -> str:
-    return apply_language()
+def page_setup(module: str | None = None, right: str = "view_own", *, admin: bool = False) -> Principal:
+    apply_language()
+    return guard(current_actor(), module, right, admin=admin)

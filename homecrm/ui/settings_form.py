@@ -16,7 +16,10 @@ from sqlalchemy.orm import Session
 
 from homecrm.assets import get_asset, image_source, store_image
 from homecrm.i18n import _
+from homecrm.security.principal import Principal
 from homecrm.settings import SettingsSection, load_section, save_section
+from homecrm.settings.base import CLEAR, secret_value
+from homecrm.settings.secrets import mask
 from homecrm.settings.choices import choices_for
 from homecrm.ui.db import reading
 from homecrm.ui.feedback import field_errors, run_action, show_field_error, show_flashes
@@ -47,7 +50,16 @@ def _draw_field(session: Session, cls: type[SettingsSection], name: str, value: 
     help_text = _(field.description) if field.description else None
     key = _key(cls, name)
     bounds = _bounds(cls, name)
-    if widget == "image":
+    if widget == "secret":
+        current = secret_value(value)
+        st.text_input(
+            label, type="password", key=key, value="",
+            placeholder=mask(current) if current else _("Not set"),
+            help=(help_text or "") + " " + _("Leave empty to keep the current value."),
+        )
+        if current:
+            st.checkbox(_("Erase the stored value"), key=key + ".remove")
+    elif widget == "image":
         asset = get_asset(session, value)
         if asset is not None:
             st.image(image_source(asset), caption=label, width=160)
@@ -87,6 +99,12 @@ def _collect(session: Session, cls: type[SettingsSection], current: SettingsSect
     for name in cls.model_fields:
         key = _key(cls, name)
         meta = cls.field_meta(name)
+        if meta.get("widget") == "secret":
+            if st.session_state.get(key + ".remove"):
+                values[name] = CLEAR
+            elif st.session_state.get(key):
+                values[name] = st.session_state[key]
+            continue
         if meta.get("widget") == "image":
             upload = st.session_state.get(key)
             if upload is not None:
@@ -107,19 +125,19 @@ def _reset_widgets(cls: type[SettingsSection]) -> None:
             st.session_state.pop(_key(cls, name) + suffix, None)
 
 
-def _save(cls: type[SettingsSection]) -> None:
+def _save(cls: type[SettingsSection], actor: Principal) -> None:
     form = f"settings-{cls.section}"
 
     def action(session: Session) -> SettingsSection:
         current = load_section(session, cls)
-        return save_section(session, cls, _collect(session, cls, current))
+        return save_section(session, cls, _collect(session, cls, current), actor=actor)
 
     if run_action(action, success=_("Settings saved."), form=form) is not None:
         _reset_widgets(cls)
 
 
-def settings_page(cls: type[SettingsSection]) -> None:
-    """Draw the whole settings page of ``cls``."""
+def settings_page(cls: type[SettingsSection], actor: Principal) -> None:
+    """Draw the whole settings page of ``cls``; only users with the settings "edit" right may save."""
     st.title(_(cls.title))
     if cls.intro:
         st.caption(_(cls.intro))
@@ -132,4 +150,9 @@ def settings_page(cls: type[SettingsSection]) -> None:
         for name in cls.model_fields:
             _draw_field(session, cls, name, getattr(current, name))
             show_field_error(form, name)
-        st.form_submit_button(_("Save settings"), type="primary", on_click=_save, args=(cls,))
+        st.form_submit_button(
+            _("Save settings"), type="primary", on_click=_save, args=(cls, actor),
+            disabled=not actor.can("settings", "edit"),
+        )
+    if not actor.can("settings", "edit"):
+        st.caption(_("You may read these settings but not change them."))

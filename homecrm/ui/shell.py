@@ -1,11 +1,14 @@
-"""What every run of the app does before the page: language, page config, sidebar, navigation."""
+"""What every run of the app does before the page: language, page config, sign-in, navigation."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import streamlit as st
 
 from homecrm.assets import get_asset, image_source
-from homecrm.i18n import LANGUAGES, _, set_language
+from homecrm.i18n import LANGUAGES, N_, _, set_language
+from homecrm.security.principal import Principal
 from homecrm.settings import load_section
 from homecrm.settings.sections import GeneralSettings, LocalizationSettings
 from homecrm.ui.db import reading
@@ -32,14 +35,17 @@ def _theme_is_dark() -> bool:
         return False
 
 
+def choose_logo(light, dark, dark_theme: bool):
+    """The light-background logo in the light theme, the dark one in the dark theme (either as fallback)."""
+    return (dark or light) if dark_theme else (light or dark)
+
+
 def page_chrome() -> None:
-    """Page config, logo and the sidebar (language menu, website link)."""
+    """Page config, logo and the sidebar's language menu and website link."""
     with reading() as session:
         general = load_section(session, GeneralSettings)
         localization = load_section(session, LocalizationSettings)
-        light = get_asset(session, general.logo)
-        dark = get_asset(session, general.logo_dark)
-        logo = (dark or light) if _theme_is_dark() else (light or dark)
+        logo = choose_logo(get_asset(session, general.logo), get_asset(session, general.logo_dark), _theme_is_dark())
         logo_src = image_source(logo) if logo is not None else None
     st.set_page_config(
         page_title=general.company_name or "homecrm",
@@ -64,22 +70,100 @@ def page_chrome() -> None:
             st.link_button(_("Website"), general.website, type="tertiary")
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    url_path: str
+    title: str  # message id
+    icon: str
+    section: str  # message id
+    module: str | None = None
+    right: str = "view_own"
+    admin: bool = False
+
+    def allowed(self, actor: Principal) -> bool:
+        if self.admin:
+            return actor.is_admin
+        return self.module is None or actor.can(self.module, self.right)
+
+
+MANAGEMENT, SETTINGS, ADMIN = N_("Management"), N_("Settings"), N_("Administration")
+PAGES: list[PageSpec] = [
+    PageSpec("pages/dashboard.py", "tableau-de-bord", N_("Dashboard"), ":material/dashboard:", MANAGEMENT, "reports", "view"),
+    PageSpec("pages/tenants.py", "locataires", N_("Tenants"), ":material/group:", MANAGEMENT, "tenants"),
+    PageSpec("pages/leases.py", "biens-et-baux", N_("Properties & leases"), ":material/apartment:", MANAGEMENT, "leases"),
+    PageSpec("pages/receipts.py", "quittances", N_("Rent receipts"), ":material/receipt_long:", MANAGEMENT, "documents"),
+    PageSpec("pages/settings/general.py", "parametres-general", N_("General"), ":material/tune:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/company.py", "parametres-compte", N_("Company information"), ":material/business:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/localization.py", "parametres-localisation", N_("Localisation"), ":material/language:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/smtp.py", "parametres-smtp", N_("E-mail (SMTP)"), ":material/mail:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/finance.py", "parametres-facturation", N_("Billing: general"), ":material/payments:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/receipts.py", "parametres-quittances", N_("Billing: receipts"), ":material/tag:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/clients.py", "parametres-clients", N_("Clients / tenants"), ":material/badge:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/pdf.py", "parametres-pdf", N_("PDF"), ":material/picture_as_pdf:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/pdf_formats.py", "parametres-formats-pdf", N_("PDF: document formats"), ":material/description:", SETTINGS, "settings", "view"),
+    PageSpec("pages/admin/users.py", "utilisateurs", N_("Staff accounts"), ":material/manage_accounts:", ADMIN, admin=True),
+    PageSpec("pages/admin/roles.py", "roles", N_("Roles & departments"), ":material/admin_panel_settings:", ADMIN, admin=True),
+    PageSpec("pages/settings/security.py", "parametres-securite", N_("Security"), ":material/lock:", ADMIN, admin=True),
+    PageSpec("pages/admin/audit.py", "journal", N_("Audit trail"), ":material/history:", ADMIN, admin=True),
+    PageSpec("pages/account.py", "mon-compte", N_("My account"), ":material/person:", N_("Account")),
+]
+
+
+def _account_box(actor: Principal) -> None:
+    from homecrm.ui.auth import sign_out
+
+    with st.sidebar:
+        st.divider()
+        st.caption(_("Signed in as {name}").format(name=actor.name or actor.email))
+        st.button(_("Sign out"), on_click=sign_out, key="auth.sign_out", icon=":material/logout:")
+
+
+def _access_refused() -> None:
+    st.title(_("Access refused"))
+    st.error(_("You may not open this page."))
+
+
 def navigation():
-    """The app's pages, grouped as in the spec: Gestion and Paramètres."""
-    gestion = [
-        st.Page("pages/dashboard.py", title=_("Dashboard"), icon=":material/dashboard:", default=True),
-        st.Page("pages/tenants.py", url_path="locataires", title=_("Tenants"), icon=":material/group:"),
-        st.Page("pages/leases.py", url_path="biens-et-baux", title=_("Properties & leases"), icon=":material/apartment:"),
-        st.Page("pages/receipts.py", url_path="quittances", title=_("Rent receipts"), icon=":material/receipt_long:"),
-    ]
-    parametres = [
-        st.Page("pages/settings/general.py", url_path="parametres-general", title=_("General"), icon=":material/tune:"),
-        st.Page("pages/settings/company.py", url_path="parametres-compte", title=_("Company information"), icon=":material/business:"),
-        st.Page("pages/settings/localization.py", url_path="parametres-localisation", title=_("Localisation"), icon=":material/language:"),
-        st.Page("pages/settings/finance.py", url_path="parametres-facturation", title=_("Billing: general"), icon=":material/payments:"),
-        st.Page("pages/settings/receipts.py", url_path="parametres-quittances", title=_("Billing: receipts"), icon=":material/tag:"),
-        st.Page("pages/settings/clients.py", url_path="parametres-clients", title=_("Clients / tenants"), icon=":material/badge:"),
-        st.Page("pages/settings/pdf.py", url_path="parametres-pdf", title=_("PDF"), icon=":material/picture_as_pdf:"),
-        st.Page("pages/settings/pdf_formats.py", url_path="parametres-formats-pdf", title=_("PDF: document formats"), icon=":material/description:"),
-    ]
-    return st.navigation({_("Management"): gestion, _("Settings"): parametres})
+    """Only the pages the signed-in user may open; sign-in or first-run set-up otherwise.
+
+    Every known address stays registered (hidden): signed out, a bookmarked page shows the sign-in
+    form and opens after it; signed in without the right, it says so instead of "page not found".
+    """
+    from homecrm.ui.auth import current_actor, login_page, needs_setup, setup_page
+
+    if needs_setup():
+        return st.navigation([st.Page(setup_page, title=_("Set-up"), url_path="installation", default=True),
+                              *_everywhere(setup_page)], position="hidden")
+    actor = current_actor()
+    if actor is None:
+        return st.navigation([st.Page(login_page, title=_("Sign in"), url_path="connexion", default=True),
+                              *_everywhere(login_page)], position="hidden")
+    _account_box(actor)
+    account = next(p for p in PAGES if p.path == "pages/account.py")
+    if actor.must_change_password:
+        others = [spec for spec in PAGES if spec is not account]
+        return st.navigation([_page(account, default=True),
+                              *(_hidden(spec, lambda: st.switch_page(account.path)) for spec in others)],
+                             position="hidden")
+    sections: dict[str, list] = {}
+    allowed = [spec for spec in PAGES if spec.allowed(actor) and spec is not account]
+    for index, spec in enumerate(allowed):
+        sections.setdefault(_(spec.section), []).append(_page(spec, default=index == 0))
+    sections.setdefault(_(account.section), []).append(_page(account, default=not allowed))
+    refused = [_hidden(spec, _access_refused) for spec in PAGES if not spec.allowed(actor)]
+    if refused:
+        sections[_(account.section)].extend(refused)
+    return st.navigation(sections, expanded=True)
+
+
+def _everywhere(render) -> list:
+    return [_hidden(spec, render) for spec in PAGES]
+
+
+def _hidden(spec: PageSpec, render):
+    return st.Page(render, title=_(spec.title), url_path=spec.url_path, visibility="hidden")
+
+
+def _page(spec: PageSpec, *, default: bool = False):
+    return st.Page(spec.path, title=_(spec.title), icon=spec.icon, url_path=spec.url_path, default=default)

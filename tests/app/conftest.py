@@ -1,19 +1,52 @@
-"""AppTest helpers: pages run for real against the test database (HOMECRM_DATABASE_URL)."""
+"""AppTest helpers: pages run for real against the test database (HOMECRM_DATABASE_URL).
+
+``page(path)`` opens a page signed in as an administrator (created on an empty database);
+``page(path, user=None)`` opens it signed out; ``page(path, user=email)`` as that account.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from homecrm.security.accounts import create_admin
+from homecrm.store.models import StaffUser
+
 ROOT = Path(__file__).resolve().parents[2]
+ADMIN_EMAIL = "admin@test.fr"
+PASSWORD = "correct horse battery"
+_ADMIN = object()
+
+
+def _database(request):
+    for name in ("demo_db", "db"):
+        if name in request.fixturenames:
+            return request.getfixturevalue(name)
+    return None
 
 
 @pytest.fixture
-def page():
-    def load(path: str, **session_state) -> AppTest:
+def page(request):
+    database = _database(request)
+
+    def user_id(email):
+        with database.write() as session:
+            if email is _ADMIN:
+                admin = session.scalar(
+                    select(StaffUser).where(StaffUser.is_admin.is_(True), StaffUser.active.is_(True)).order_by(StaffUser.id)
+                )
+                if admin is None:
+                    admin = create_admin(session, email=ADMIN_EMAIL, name="Admin Test", password=PASSWORD)
+                return admin.id
+            return session.scalar(select(StaffUser.id).where(func.lower(StaffUser.email) == email.lower()))
+
+    def load(path: str, *, user=_ADMIN, **session_state) -> AppTest:
         at = AppTest.from_file(str(ROOT / path), default_timeout=60)
+        if user is not None and database is not None:
+            at.session_state["auth.user_id"] = user_id(user)
         for key, value in session_state.items():
             at.session_state[key] = value
         return at.run()

@@ -9,6 +9,7 @@ from homecrm.settings import load_section
 from homecrm.settings.sections import CompanySettings, LocalizationSettings, PdfSettings
 from homecrm.store.models import Customer, Payment, RentDocument, Setting
 from tests.app.conftest import ROOT, button, no_exception
+from tests.factories import ACTOR
 
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py"))
 
@@ -35,7 +36,7 @@ def test_language_menu_hidden_when_languages_are_disabled(demo_db, page):
     from homecrm.settings import save_section
 
     with demo_db.write() as session:
-        save_section(session, LocalizationSettings, {"disable_language_choice": True, "default_language": "en"})
+        save_section(session, LocalizationSettings, {"disable_language_choice": True, "default_language": "en"}, actor=ACTOR)
     at = page("app.py", ui_language="fr")
     assert not any(sb.label in ("Langue", "Language") for sb in at.sidebar.selectbox)
     assert at.title[0].value == "Dashboard"  # the default language wins
@@ -156,6 +157,24 @@ def test_issue_time_follows_time_format_and_timezone(db, page, frozen_today):
     at.run()
     assert any("à 12:00" in c.value for c in at.caption)  # frozen at noon, Paris
     with db.write() as session:
-        save_section(session, LocalizationSettings, {"time_format": "12", "timezone": "America/New_York"})
+        save_section(session, LocalizationSettings, {"time_format": "12", "timezone": "America/New_York"}, actor=ACTOR)
     at = page("pages/receipts.py")
     assert any("à 7:00 AM" in c.value for c in at.caption)
+
+
+def test_script_and_sql_looking_text_is_shown_literally(db, page):
+    from homecrm.crm.customers import add_contact, create_customer
+    from tests.factories import ACTOR
+
+    nasty = "<script>alert('x')</script> **gras** [lien](javascript:alert(1))"
+    with db.write() as session:
+        customer = create_customer(session, actor=ACTOR, data={"last_name": nasty})
+        add_contact(session, actor=ACTOR, customer_id=customer.id, data={"last_name": nasty})
+    at = page("pages/tenants.py", **{"tenants.search": "'; DROP TABLE customer; --"})
+    no_exception(at)
+    assert any("Aucun locataire" in i.value for i in at.info)
+    at = page("pages/tenants.py")
+    names = list(at.dataframe[0].value.iloc[:, 0])
+    assert nasty in names
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "\\<script\\>" in markdown and "\\*\\*gras\\*\\*" in markdown

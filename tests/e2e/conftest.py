@@ -91,3 +91,14 @@ def browser_page(tmp_path):
         finally:
             context.close()
             browser.close()
+
+
+ADMIN_EMAIL = "admin@test.fr"
+ADMIN_PASSWORD = "correct horse battery"
+
+
+def sign_in(page, base: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
+    page.goto(base)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()

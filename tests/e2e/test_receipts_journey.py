@@ -2,6 +2,8 @@
 
 import pytest
 
+from homecrm.security.accounts import create_admin
+from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, sign_in
 from tests.factories import make_lease
 from tests.helpers import pdf_text
 
@@ -10,11 +12,12 @@ pytestmark = pytest.mark.browser
 
 def test_issue_month_record_payment_download_pdf(db, app_server, browser_page):
     with db.write() as session:
+        create_admin(session, email=ADMIN_EMAIL, name="Admin", password=ADMIN_PASSWORD)
         make_lease(session, name="Dupont", unit="Apt 1")
         make_lease(session, name="Martin", unit="Apt 2", rent="480.00", charges="35.00")
     base = app_server(db, now="2026-03-12T10:00:00+01:00")
     page = browser_page
-    page.goto(base)
+    sign_in(page, base)
     page.get_by_role("heading", name="Tableau de bord").wait_for()
     page.get_by_role("link", name="Quittances", exact=True).click()
     page.get_by_role("heading", name="Quittances").wait_for()

@@ -9,6 +9,7 @@ from datetime import date
 from homecrm.billing import numbering
 from homecrm.billing.documents import issue_document
 from homecrm.store import make_engine, make_session_factory, write_session
+from tests.factories import ACTOR
 
 
 def main() -> None:
@@ -22,7 +23,7 @@ def main() -> None:
     else:
         for doc_id in args:
             with write_session(factory) as session:
-                out.append(issue_document(session, document_id=int(doc_id), on=date(2026, 3, 1)).number)
+                out.append(issue_document(session, document_id=int(doc_id), on=date(2026, 3, 1), actor=ACTOR).number)
     print(json.dumps(out))
 
 

@@ -15,10 +15,25 @@ from tests.helpers import pdf_text
 HOMECRM = str(Path(sys.executable).with_name("homecrm"))
 
 
-def run(capsys, *args):
-    code = main(list(args))
+ADMIN = "admin@test.fr"
+
+
+def run(capsys, *args, as_admin=True):
+    code = main((["--as", ADMIN] if as_admin else []) + list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def _admin_account(request):
+    """An administrator to act as (the CLI acts as the limited system account by default)."""
+    if "db" not in request.fixturenames:
+        return
+    from homecrm.security.accounts import create_admin
+
+    db = request.getfixturevalue("db")
+    with db.write() as session:
+        create_admin(session, email=ADMIN, name="Admin", password="correct horse battery")
 
 
 def test_console_script_end_to_end(tmp_path):
@@ -39,7 +54,7 @@ def test_console_script_end_to_end(tmp_path):
 
 
 def test_uninitialised_database_is_reported(db, tmp_path, capsys):
-    code, _out, err = run(capsys, "receipts", "list", "--db", f"sqlite:///{tmp_path / 'nothing.db'}")
+    code, _out, err = run(capsys, "receipts", "list", "--db", f"sqlite:///{tmp_path / 'nothing.db'}", as_admin=False)
     assert code == 2 and "homecrm init" in err
 
 
@@ -117,3 +132,28 @@ def test_settings_show_and_set(db, capsys):
     lines = run(capsys, "settings", "show")[1].splitlines()
     assert all(" = " in line for line in lines)
     assert "company.info_format = {company_name}\\n{address}" in "\n".join(lines)
+
+
+def test_a_cli_call_without_the_right_exits_3(db, capsys):
+    # Without --as the CLI acts as the cron account, which may not change settings.
+    code, out, err = run(capsys, "settings", "set", "receipts.prefix", "Q-", as_admin=False)
+    assert code == 3 and out == "" and len(err.strip().splitlines()) == 1
+    code, _out, err = run(capsys, "receipts", "list", as_admin=False)
+    assert code == 0  # the cron account may read documents
+    code, _out, err = run(capsys, "--as", "nobody@test.fr", "receipts", "list", as_admin=False)
+    assert code == 3 and "nobody@test.fr" in err
+
+
+def test_create_admin_from_the_cli(db, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("another strong password\n"))
+    code, out, _ = run(capsys, "users", "create-admin", "--email", "boss@test.fr", "--name", "Boss", "--password-stdin",
+                       as_admin=False)
+    assert code == 0 and "boss@test.fr" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, _out, err = run(capsys, "users", "create-admin", "--email", "b2@test.fr", "--name", "B", "--password-stdin",
+                          as_admin=False)
+    assert code == 2 and "10" in err
+    code, out, _ = run(capsys, "users", "list")
+    assert "boss@test.fr" in out and "cron@localhost" not in out

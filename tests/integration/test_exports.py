@@ -10,6 +10,7 @@ from homecrm.billing.periods import Month
 from homecrm.render.batch import POOL_THRESHOLD
 from tests.factories import make_lease
 from tests.helpers import pdf_text
+from tests.factories import ACTOR
 
 
 def test_a_big_month_is_printed_by_workers_in_order(db, frozen_today):
@@ -17,10 +18,10 @@ def test_a_big_month_is_printed_by_workers_in_order(db, frozen_today):
     with db.write() as session:
         for i in range(count):
             make_lease(session, name=f"Locataire{i:02d}", unit=f"U{i:02d}")
-        generate_month(session, month=Month(2026, 3), on=date(2026, 3, 1))
+        generate_month(session, month=Month(2026, 3), on=date(2026, 3, 1), actor=ACTOR)
     progress = []
     with db.read() as session:
-        data = month_zip(session, month=Month(2026, 3), workers=2, progress=lambda done, total: progress.append(done))
+        data = month_zip(session, month=Month(2026, 3), workers=2, progress=lambda done, total: progress.append(done), actor=ACTOR)
     assert progress == list(range(1, count + 1))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()

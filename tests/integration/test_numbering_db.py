@@ -15,6 +15,7 @@ from homecrm.settings import save_section
 from homecrm.settings.sections import ReceiptSettings
 from homecrm.store.models import NumberCounter, RentDocument
 from tests.factories import make_lease
+from tests.factories import ACTOR
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,7 +43,7 @@ def test_eight_processes_get_distinct_consecutive_numbers(db):
 def test_concurrent_issuing_of_documents(db):
     with db.write() as session:
         ids = [create_draft(session, lease_id=make_lease(session, name=f"T{i}", unit=f"U{i}").id,
-                            month=Month(2026, 3)).id for i in range(16)]
+                            month=Month(2026, 3), actor=ACTOR).id for i in range(16)]
     numbers = _run_parallel([[db.url, "issue", *map(str, ids[i::8])] for i in range(8)])
     assert sorted(numbers) == [f"QUI-{n:06d}" for n in range(1, 17)]
 
@@ -59,28 +60,28 @@ def test_counter_is_per_series_and_period(db):
 
 def test_year_format_restarts_in_january(db):
     with db.write() as session:
-        save_section(session, ReceiptSettings, {"number_format": "year/number", "padding": 4})
+        save_section(session, ReceiptSettings, {"number_format": "year/number", "padding": 4}, actor=ACTOR)
         lease = make_lease(session)
-        dec = create_draft(session, lease_id=lease.id, month=Month(2026, 12))
-        jan = create_draft(session, lease_id=lease.id, month=Month(2027, 1))
-        assert issue_document(session, document_id=dec.id, on=date(2026, 12, 20)).number == "QUI-2026/0001"
-        assert issue_document(session, document_id=jan.id, on=date(2027, 1, 2)).number == "QUI-2027/0001"
+        dec = create_draft(session, lease_id=lease.id, month=Month(2026, 12), actor=ACTOR)
+        jan = create_draft(session, lease_id=lease.id, month=Month(2027, 1), actor=ACTOR)
+        assert issue_document(session, document_id=dec.id, on=date(2026, 12, 20), actor=ACTOR).number == "QUI-2026/0001"
+        assert issue_document(session, document_id=jan.id, on=date(2027, 1, 2), actor=ACTOR).number == "QUI-2027/0001"
 
 
 def test_next_number_setting_moves_the_counter_but_never_backwards(db, frozen_today):
     with db.write() as session:
         lease = make_lease(session)
-        doc = create_draft(session, lease_id=lease.id, month=Month(2026, 3))
-        issue_document(session, document_id=doc.id)
-        save_section(session, ReceiptSettings, {"next_number": 25, "padding": 3})
-        doc2 = create_draft(session, lease_id=lease.id, month=Month(2026, 4))
-        assert issue_document(session, document_id=doc2.id).number == "QUI-025"
+        doc = create_draft(session, lease_id=lease.id, month=Month(2026, 3), actor=ACTOR)
+        issue_document(session, document_id=doc.id, actor=ACTOR)
+        save_section(session, ReceiptSettings, {"next_number": 25, "padding": 3}, actor=ACTOR)
+        doc2 = create_draft(session, lease_id=lease.id, month=Month(2026, 4), actor=ACTOR)
+        assert issue_document(session, document_id=doc2.id, actor=ACTOR).number == "QUI-025"
     import pytest
 
     from homecrm.errors import ValidationError
 
     with pytest.raises(ValidationError) as excinfo, db.write() as session:
-        save_section(session, ReceiptSettings, {"next_number": 25})
+        save_section(session, ReceiptSettings, {"next_number": 25}, actor=ACTOR)
     assert excinfo.value.field == "next_number"
     with db.read() as session:
         assert session.scalar(select(NumberCounter.next_value)) == 26

@@ -12,13 +12,14 @@ from homecrm.billing.periods import Month
 from homecrm.errors import ConflictError, ValidationError
 from homecrm.store.models import Payment, RentDocument
 from tests.factories import make_lease
+from tests.factories import ACTOR
 
 
 @pytest.fixture
 def doc_id(db, frozen_today):
     with db.write() as session:
         make_lease(session)
-        generate_month(session, month=Month(2026, 3), on=date(2026, 3, 1))
+        generate_month(session, month=Month(2026, 3), on=date(2026, 3, 1), actor=ACTOR)
         return session.scalars(select(RentDocument.id)).one()
 
 
@@ -36,7 +37,7 @@ def doc_id(db, frozen_today):
 )
 def test_bad_payments_are_refused_with_the_field(db, doc_id, data, field):
     with pytest.raises(ValidationError) as excinfo, db.write() as session:
-        record_payment(session, document_id=doc_id, data={"mode": "virement", **data})
+        record_payment(session, document_id=doc_id, data={"mode": "virement", **data}, actor=ACTOR)
     assert excinfo.value.field == field
     with db.read() as session:
         assert session.scalar(select(func.count(Payment.id))) == 0
@@ -45,21 +46,21 @@ def test_bad_payments_are_refused_with_the_field(db, doc_id, data, field):
 
 def test_floats_never_reach_the_books(db, doc_id):
     with pytest.raises(ValidationError), db.write() as session:
-        record_payment(session, document_id=doc_id, data={"amount": 100.5, "paid_on": date(2026, 3, 5)})
+        record_payment(session, document_id=doc_id, data={"amount": 100.5, "paid_on": date(2026, 3, 5)}, actor=ACTOR)
 
 
 def test_draft_documents_take_no_payment(db, frozen_today):
     with db.write() as session:
         lease = make_lease(session)
-        draft = create_draft(session, lease_id=lease.id, month=Month(2026, 4))
+        draft = create_draft(session, lease_id=lease.id, month=Month(2026, 4), actor=ACTOR)
         with pytest.raises(ConflictError):
-            record_payment(session, document_id=draft.id, data={"amount": "10", "paid_on": date(2026, 3, 5)})
+            record_payment(session, document_id=draft.id, data={"amount": "10", "paid_on": date(2026, 3, 5)}, actor=ACTOR)
 
 
 def test_several_partial_payments(db, doc_id):
     with db.write() as session:
         for amount in ("100", "200,50", "429.50"):
-            record_payment(session, document_id=doc_id, data={"amount": amount, "paid_on": date(2026, 3, 5), "mode": "espèces"})
+            record_payment(session, document_id=doc_id, data={"amount": amount, "paid_on": date(2026, 3, 5), "mode": "espèces"}, actor=ACTOR)
     with db.read() as session:
         doc = session.get(RentDocument, doc_id)
         assert doc.amount_paid == Decimal("730.00") and doc.payment_status == "paid"

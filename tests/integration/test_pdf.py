@@ -30,37 +30,38 @@ from homecrm.settings.sections import (
 from homecrm.store.models import Lease, RentDocument
 from tests.factories import make_lease
 from tests.helpers import fonts_used, page_content, pdf_reader, pdf_text, text_positions
+from tests.factories import ACTOR
 
 
 @pytest.fixture
 def docs(db, frozen_today):
     """A residential document (730,00 €) and a commercial one with VAT (2 340,00 €), March 2026."""
     with db.write() as session:
-        vat = create_tax(session, data={"name": "TVA", "rate": "20"})
-        save_section(session, FinanceSettings, {"default_tax": vat.id})
+        vat = create_tax(session, data={"name": "TVA", "rate": "20"}, actor=ACTOR)
+        save_section(session, FinanceSettings, {"default_tax": vat.id}, actor=ACTOR)
         save_section(session, CompanySettings, {"name": "SCI Les Tilleuls", "address": "3 place Bellecour",
-                                                 "zip_code": "69002", "city": "Lyon", "siren": "812345676"})
+                                                 "zip_code": "69002", "city": "Lyon", "siren": "812345676"}, actor=ACTOR)
         make_lease(session, name="Dupont")
         make_lease(session, unit="Local", rent="1800.00", charges="150.00", regime="commercial", vat_option=True,
                    customer={"kind": "company", "company_name": "Boulangerie Dupain SARL", "vat_number": "FR80522194414"})
-        generate_month(session, month=Month(2026, 3), on=date(2026, 2, 25))
+        generate_month(session, month=Month(2026, 3), on=date(2026, 2, 25), actor=ACTOR)
         ids = {doc.lease.regime: doc.id for doc in session.scalars(select(RentDocument))}
     return ids
 
 
 def pdf(db, doc_id) -> bytes:
     with db.read() as session:
-        return document_pdf(session, document_id=doc_id)[1]
+        return document_pdf(session, document_id=doc_id, actor=ACTOR)[1]
 
 
 def change(db, cls, **values):
     with db.write() as session:
-        save_section(session, cls, values)
+        save_section(session, cls, values, actor=ACTOR)
 
 
 def pay(db, doc_id, amount, day=date(2026, 3, 6), mode="virement"):
     with db.write() as session:
-        record_payment(session, document_id=doc_id, data={"amount": amount, "paid_on": day, "mode": mode})
+        record_payment(session, document_id=doc_id, data={"amount": amount, "paid_on": day, "mode": mode}, actor=ACTOR)
 
 
 # legal content -------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def test_user_text_is_escaped_not_interpreted(db, docs):
     with db.write() as session:
         doc = session.get(RentDocument, docs["residential"])
         update_customer(session, customer_id=doc.customer_id,
-                        data={"last_name": "<b>Dupont</b> <img src=x>", "first_name": "Marie"})
+                        data={"last_name": "<b>Dupont</b> <img src=x>", "first_name": "Marie"}, actor=ACTOR)
     assert "<b>Dupont</b> <img src=x>" in pdf_text(pdf(db, docs["residential"]))
 
 
@@ -166,7 +167,7 @@ def test_general_brand_website_and_logo(db, docs):
     with db.write() as session:
         logo = store_image(session, kind="logo", filename="logo.png", data=buffer.getvalue())
         save_section(session, GeneralSettings, {"company_name": "Les Tilleuls Gestion",
-                                                 "website": "https://tilleuls.example.fr", "logo": logo.id})
+                                                 "website": "https://tilleuls.example.fr", "logo": logo.id}, actor=ACTOR)
     data = pdf(db, docs["residential"])
     reader = pdf_reader(data)
     assert reader.metadata.author == "Les Tilleuls Gestion"
@@ -185,7 +186,7 @@ def test_localisation_date_format_and_languages(db, docs):
     with db.write() as session:
         doc = session.get(RentDocument, docs["residential"])
         update_customer(session, customer_id=doc.customer_id,
-                        data={"last_name": "Dupont", "first_name": "Marie", "language": "en"})
+                        data={"last_name": "Dupont", "first_name": "Marie", "language": "en"}, actor=ACTOR)
     assert "Rent due notice" in pdf_text(pdf(db, docs["residential"]))
     assert "Avis d'échéance" in pdf_text(pdf(db, docs["commercial"]))
     change(db, LocalizationSettings, pdf_in_client_language=False)
@@ -248,7 +249,7 @@ def test_custom_pdf_logo_and_width(db, docs):
     with db.write() as session:
         general_logo = store_image(session, kind="logo", filename="a.png", data=png((100, 50)))
         pdf_logo = store_image(session, kind="pdf_logo", filename="b.png", data=png((150, 30)))
-        save_section(session, GeneralSettings, {"logo": general_logo.id})
+        save_section(session, GeneralSettings, {"logo": general_logo.id}, actor=ACTOR)
     assert pdf_reader(pdf(db, docs["residential"])).pages[0].images[0].image.size == (100, 50)
     change(db, PdfSettings, custom_logo=pdf_logo.id, logo_width=80)
     narrow = pdf(db, docs["residential"])

@@ -14,6 +14,7 @@ from homecrm.settings.sections import (
     PdfSettings,
 )
 from homecrm.store.models import Setting
+from tests.factories import ACTOR
 
 
 def test_defaults_without_any_stored_value(db):
@@ -25,7 +26,7 @@ def test_defaults_without_any_stored_value(db):
 
 def test_save_persists_and_reloads(db):
     with db.write() as session:
-        save_section(session, CompanySettings, {"name": "SCI Test", "siren": "732 829 320", "phone": "04 72 00 00 00"})
+        save_section(session, CompanySettings, {"name": "SCI Test", "siren": "732 829 320", "phone": "04 72 00 00 00"}, actor=ACTOR)
     with db.read() as session:
         company = load_section(session, CompanySettings)
         assert (company.name, company.siren, company.phone) == ("SCI Test", "732829320", "+33472000000")
@@ -36,7 +37,7 @@ def test_every_wrong_field_is_reported_and_nothing_is_written(db):
         save_section(session, CompanySettings, {
             "name": "SCI Test", "siren": "732829321", "vat_number": "FR00123", "phone": "12",
             "info_format": "{company_name} {iban}",
-        })
+        }, actor=ACTOR)
     assert set(excinfo.value.errors) == {"siren", "vat_number", "phone", "info_format"}
     assert "{iban}" in excinfo.value.errors["info_format"]
     with db.read() as session:
@@ -45,7 +46,7 @@ def test_every_wrong_field_is_reported_and_nothing_is_written(db):
 
 def test_vat_must_belong_to_the_siren(db):
     with pytest.raises(ValidationError) as excinfo, db.write() as session:
-        save_section(session, CompanySettings, {"vat_number": "FR40303265045", "siren": "732829320"})
+        save_section(session, CompanySettings, {"vat_number": "FR40303265045", "siren": "732829320"}, actor=ACTOR)
     assert excinfo.value.field == "siren"
 
 
@@ -64,13 +65,13 @@ def test_vat_must_belong_to_the_siren(db):
 )
 def test_bad_values_name_their_field(db, cls, changes, field):
     with pytest.raises(ValidationError) as excinfo, db.write() as session:
-        save_section(session, cls, changes)
+        save_section(session, cls, changes, actor=ACTOR)
     assert field in excinfo.value.errors
 
 
 def test_separators_must_differ(db):
     with pytest.raises(ValidationError), db.write() as session:
-        save_section(session, FinanceSettings, {"decimal_separator": ",", "thousands_separator": ","})
+        save_section(session, FinanceSettings, {"decimal_separator": ",", "thousands_separator": ","}, actor=ACTOR)
 
 
 def test_cli_values_are_parsed_like_the_form(db):

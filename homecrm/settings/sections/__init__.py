@@ -7,6 +7,8 @@ from homecrm.settings.sections.general import GeneralSettings
 from homecrm.settings.sections.localization import LocalizationSettings
 from homecrm.settings.sections.pdf import PdfFormatSettings, PdfSettings
 from homecrm.settings.sections.receipts import ReceiptSettings
+from homecrm.settings.sections.security import SecuritySettings, SystemSettings
+from homecrm.settings.sections.smtp import SmtpSettings
 
 __all__ = [
     "ClientSettings",
@@ -17,4 +19,7 @@ __all__ = [
     "PdfFormatSettings",
     "PdfSettings",
     "ReceiptSettings",
+    "SecuritySettings",
+    "SmtpSettings",
+    "SystemSettings",
 ]

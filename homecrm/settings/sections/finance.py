@@ -33,6 +33,11 @@ class FinanceSettings(SettingsSection):
     thousands_separator: Literal["space", ".", ",", "'", "none"] = setting(
         "space", label=N_("Thousands separator"), widget="select", choices=THOUSANDS_SEPARATORS
     )
+    auto_assign_sale_agent: bool = setting(
+        True,
+        label=N_("Automatically assign the logged-in staff as sale agent"),
+        help=N_("Yes: whoever issues a document becomes its agent. No: the agent is chosen by hand."),
+    )
     show_tax_per_line: bool = setting(
         False,
         label=N_("Show tax per item line"),

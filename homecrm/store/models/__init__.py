@@ -1,5 +1,14 @@
 """All ORM models; importing this module registers every table on ``Base.metadata``."""
 
+from homecrm.store.models.accounts import (
+    AuditEntry,
+    Department,
+    LoginAttempt,
+    Role,
+    RolePermission,
+    StaffUser,
+    staff_department,
+)
 from homecrm.store.models.billing import (
     DOCUMENT_STATES,
     LINE_KINDS,
@@ -16,6 +25,13 @@ from homecrm.store.models.leasing import Lease, Property, Unit
 from homecrm.store.models.settings import Asset, Setting
 
 __all__ = [
+    "AuditEntry",
+    "Department",
+    "LoginAttempt",
+    "Role",
+    "RolePermission",
+    "StaffUser",
+    "staff_department",
     "DOCUMENT_STATES",
     "LINE_KINDS",
     "PAYMENT_MODES",

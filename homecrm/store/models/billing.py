@@ -99,6 +99,12 @@ class RentDocument(Base):
     amount_paid: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     payment_status: Mapped[str] = mapped_column(String(10), default="unpaid")
     notes: Mapped[str] = mapped_column(Text, default="")
+    sale_agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -156,6 +162,9 @@ class Payment(Base):
     mode: Mapped[str] = mapped_column(String(15))
     reference: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     document: Mapped[RentDocument] = relationship(back_populates="payments")

@@ -84,6 +84,9 @@ class Lease(Base):
     furnished: Mapped[bool] = mapped_column(Boolean, default=False)
     tax_id: Mapped[int | None] = mapped_column(ForeignKey("tax.id"), nullable=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     customer: Mapped[Customer] = relationship()

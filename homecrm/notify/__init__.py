@@ -1,0 +1,1 @@
+"""Notifications: e-mail over SMTP (later SMS through Twilio and the reminder engine)."""

@@ -1,0 +1,224 @@
+"""The audit trail: every create, update and delete of audited records, with who and what.
+
+Recorded by a session hook (``after_flush``), so no service can forget it: the actor is the one
+the service checked (``require`` stamps it on the session), "system" otherwise. Secrets and
+password hashes are never copied into the trail.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from homecrm import clock
+from homecrm.security.principal import Principal, require_admin
+from homecrm.store.models import (
+    Asset,
+    AuditEntry,
+    Contact,
+    Customer,
+    Department,
+    Lease,
+    Payment,
+    Property,
+    RentDocument,
+    Role,
+    Setting,
+    StaffUser,
+    Tax,
+    Unit,
+)
+
+REDACTED = "[redacted]"
+_IGNORED = {"updated_at", "created_at"}
+
+
+def _label(obj: Any) -> str:
+    if isinstance(obj, Setting):
+        return f"{obj.section}.{obj.name}"
+    if isinstance(obj, Customer):
+        return obj.display_name
+    if isinstance(obj, RentDocument):
+        return obj.number or f"draft #{obj.id}"
+    if isinstance(obj, Payment):
+        return f"{obj.amount} {obj.paid_on}"
+    for attr in ("name", "email", "label"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+AUDITED: dict[type, str] = {
+    Setting: "setting",
+    Customer: "tenant",
+    Contact: "contact",
+    Property: "property",
+    Unit: "unit",
+    Lease: "lease",
+    Tax: "tax",
+    RentDocument: "document",
+    Payment: "payment",
+    StaffUser: "user",
+    Role: "role",
+    Department: "department",
+    Asset: "asset",
+}
+
+
+def register(model: type, entity: str) -> None:
+    """Later modules (credit notes, candidates…) add their models to the trail."""
+    AUDITED[model] = entity
+
+
+def _is_secret_setting(obj: Setting) -> bool:
+    from homecrm.settings.base import SECTIONS, _import_sections
+
+    _import_sections()
+    cls = SECTIONS.get(obj.section)
+    return bool(cls and obj.name in cls.secret_fields())
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return value
+
+
+def _redact(obj: Any, key: str, value: Any) -> Any:
+    if isinstance(obj, StaffUser) and key == "password_hash":
+        return REDACTED if value else value
+    if isinstance(obj, Setting) and key == "value" and _is_secret_setting(obj):
+        return REDACTED
+    return _plain(value)
+
+
+def _columns(obj: Any) -> list[str]:
+    return [attr.key for attr in inspect(obj).mapper.column_attrs if attr.key not in _IGNORED]
+
+
+def _snapshot(obj: Any) -> dict[str, Any]:
+    return {key: _redact(obj, key, getattr(obj, key)) for key in _columns(obj)}
+
+
+def _diff(obj: Any) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for key in _columns(obj):
+        history = state.attrs[key].history
+        if history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            changes[key] = [_redact(obj, key, before), _redact(obj, key, after)]
+    return changes
+
+
+@event.listens_for(Session, "after_flush")
+def _record(session: Session, _flush_context) -> None:
+    actor: Principal | None = session.info.get("actor")
+    rows: list[dict[str, Any]] = []
+
+    def add(obj: Any, action: str, changes: dict) -> None:
+        entity = AUDITED.get(type(obj))
+        if entity is None:
+            return
+        identity = inspect(obj).mapper.primary_key_from_instance(obj)
+        rows.append(
+            {
+                "at": clock.now(),
+                "user_id": actor.user_id if actor else None,
+                "actor": actor.label if actor else "system",
+                "action": action,
+                "entity": entity,
+                "entity_id": ",".join(str(i) for i in identity if i is not None),
+                "summary": _label(obj)[:300],
+                "changes": json.dumps(changes, ensure_ascii=False, default=str),
+            }
+        )
+
+    for obj in session.new:
+        add(obj, "create", {k: [None, v] for k, v in _snapshot(obj).items() if v not in (None, "", False)})
+    for obj in session.dirty:
+        if session.is_modified(obj, include_collections=False):
+            changes = _diff(obj)
+            if changes:
+                add(obj, "update", changes)
+    for obj in session.deleted:
+        add(obj, "delete", {k: [v, None] for k, v in _snapshot(obj).items() if v not in (None, "", False)})
+    if rows:
+        # Executed on the flush's own connection: same transaction, rolled back with it.
+        session.connection().execute(insert(AuditEntry), rows)
+
+
+# reading -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    summary: str
+    changes: dict[str, list[Any]]
+
+
+def list_entries(
+    session: Session,
+    *,
+    actor: Principal,
+    since: date | None = None,
+    until: date | None = None,
+    who: str | None = None,
+    entity: str | None = None,
+    action: str | None = None,
+    search: str = "",
+    limit: int = 2000,
+) -> list[AuditRow]:
+    require_admin(session, actor)
+    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    if since:
+        stmt = stmt.where(AuditEntry.at >= datetime(since.year, since.month, since.day, tzinfo=clock.now().tzinfo))
+    if until:
+        end = datetime(until.year, until.month, until.day, 23, 59, 59, tzinfo=clock.now().tzinfo)
+        stmt = stmt.where(AuditEntry.at <= end)
+    if who:
+        stmt = stmt.where(AuditEntry.actor == who)
+    if entity:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if search.strip():
+        stmt = stmt.where(AuditEntry.summary.ilike(f"%{search.strip()}%"))
+    return [
+        AuditRow(e.at, e.actor, e.action, e.entity, e.entity_id, e.summary, json.loads(e.changes or "{}"))
+        for e in session.scalars(stmt)
+    ]
+
+
+def actors(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEntry.actor).distinct().order_by(AuditEntry.actor)))
+
+
+def to_csv(rows: list[AuditRow]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["at", "actor", "action", "entity", "entity_id", "summary", "changes"])
+    for row in rows:
+        writer.writerow([row.at.isoformat(), row.actor, row.action, row.entity, row.entity_id, row.summary,
+                         json.dumps(row.changes, ensure_ascii=False)])
+    # BOM so that Excel opens the UTF-8 file with accents right.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,191 @@
+"""Sign-in, sign-out, session timeout and page guards for the Streamlit app.
+
+The session keeps only the user's id and the time of the last action; rights are re-read from the
+database on every run, so a role change or a deactivation applies at once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from homecrm import clock
+from homecrm.errors import HomecrmError
+from homecrm.i18n import _
+from homecrm.security.accounts import (
+    AuthenticationError,
+    LockedOut,
+    authenticate,
+    create_admin,
+    has_admin,
+    load_principal,
+    principal_by_email,
+)
+from homecrm.security.principal import PermissionDenied, Principal
+from homecrm.settings import load_section
+from homecrm.settings.sections import SecuritySettings
+from homecrm.ui.db import reading, writing
+from homecrm.ui.feedback import flash, show_flashes
+
+USER_KEY = "auth.user_id"
+SEEN_KEY = "auth.last_seen"
+_RUN_CACHE = "auth._principal"
+
+
+def client_address() -> str:
+    try:
+        address = st.context.ip_address
+    except AttributeError:
+        return ""
+    return address if isinstance(address, str) else ""  # AppTest hands back a mock
+
+
+def sign_in(principal: Principal) -> None:
+    st.session_state[USER_KEY] = principal.user_id
+    st.session_state[SEEN_KEY] = clock.now()
+
+
+def sign_out(message: str | None = None) -> None:
+    for key in (USER_KEY, SEEN_KEY):
+        st.session_state.pop(key, None)
+    if message:
+        flash("info", message)
+    if _oidc_configured():
+        try:
+            if st.user.is_logged_in:
+                st.logout()
+        except Exception:  # noqa: BLE001 - no OIDC session to close
+            pass
+
+
+def current_actor() -> Principal | None:
+    """The signed-in staff member, or None (timed out, deactivated, or never signed in)."""
+    user_id = st.session_state.get(USER_KEY)
+    if user_id is None:
+        return _oidc_principal()
+    with reading() as session:
+        principal = load_principal(session, user_id)
+        timeout = load_section(session, SecuritySettings).session_timeout_minutes
+    now = clock.now()
+    last = st.session_state.get(SEEN_KEY)
+    if principal is None:
+        sign_out(_("Your account is no longer active."))
+        return None
+    if last is not None and now - last > timedelta(minutes=timeout):
+        sign_out(_("Your session expired after {minutes} minutes without activity.").format(minutes=timeout))
+        return None
+    st.session_state[SEEN_KEY] = now
+    return principal
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets.toml at all
+        return False
+
+
+def _oidc_principal() -> Principal | None:
+    """Sign-in through an OpenID Connect provider (st.login), mapped to a staff account by e-mail."""
+    if not _oidc_configured():
+        return None
+    try:
+        if not st.user.is_logged_in:
+            return None
+        email = st.user.get("email") or ""
+    except Exception:  # noqa: BLE001
+        return None
+    with reading() as session:
+        principal = principal_by_email(session, email)
+    if principal is None:
+        flash("error", _("No active staff account uses {email}.").format(email=email))
+        st.logout()
+        return None
+    sign_in(principal)
+    return principal
+
+
+def _do_login() -> None:
+    state = st.session_state
+    email, password = state.get("login.email", ""), state.get("login.password", "")
+    error = None
+    with writing() as session:
+        try:
+            principal = authenticate(session, email=email, password=password, client_address=client_address())
+        except (AuthenticationError, LockedOut) as exc:
+            error = exc  # caught inside: the failed attempt is committed and counts for the lockout
+    state.pop("login.password", None)
+    if error is not None:
+        flash("error", str(error))
+        return
+    sign_in(principal)
+
+
+def login_page() -> None:
+    """The only page shown before sign-in."""
+    from homecrm.demo import demo_accounts
+
+    st.title(_("Sign in"))
+    show_flashes()
+    with st.form("login"):
+        st.text_input(_("E-mail"), key="login.email", autocomplete="username")
+        st.text_input(_("Password"), type="password", key="login.password", autocomplete="current-password")
+        st.form_submit_button(_("Sign in"), type="primary", on_click=_do_login)
+    if _oidc_configured():
+        st.button(_("Sign in with your organisation's account"), on_click=st.login)
+    with reading() as session:
+        accounts = demo_accounts(session)
+    if accounts:
+        st.info(
+            _("Demo mode — administrator: {admin} / {admin_pw} · staff: {staff} / {staff_pw}").format(
+                admin=accounts[0][0], admin_pw=accounts[0][1], staff=accounts[1][0], staff_pw=accounts[1][1]
+            )
+        )
+
+
+def _do_setup() -> None:
+    state = st.session_state
+    if state.get("setup.password") != state.get("setup.password2"):
+        flash("error", _("The two passwords differ."))
+        return
+    try:
+        with writing() as session:
+            user = create_admin(session, email=state.get("setup.email", ""), name=state.get("setup.name", ""),
+                                password=state.get("setup.password", ""), first_only=True)
+            principal = load_principal(session, user.id)
+    except HomecrmError as exc:
+        flash("error", str(exc))
+        return
+    sign_in(principal)
+    flash("success", _("Welcome! Your administrator account is ready."))
+
+
+def setup_page() -> None:
+    """First run only: create the first administrator (the page disappears once one exists)."""
+    st.title(_("Welcome to homecrm"))
+    st.write(_("Create the administrator account. You will add your staff afterwards."))
+    show_flashes()
+    with st.form("setup"):
+        st.text_input(_("Your name"), key="setup.name")
+        st.text_input(_("E-mail"), key="setup.email")
+        st.text_input(_("Password"), type="password", key="setup.password", help=_("At least 10 characters."))
+        st.text_input(_("Password again"), type="password", key="setup.password2")
+        st.form_submit_button(_("Create the administrator"), type="primary", on_click=_do_setup)
+
+
+def needs_setup() -> bool:
+    with reading() as session:
+        return not has_admin(session)
+
+
+def guard(actor: Principal | None, module: str | None = None, right: str = "view_own", *, admin: bool = False) -> Principal:
+    """Stop the page unless the signed-in user may open it."""
+    if actor is None:
+        st.warning(_("Please sign in."))
+        st.stop()
+    allowed = actor.is_admin if admin else (module is None or actor.can(module, right))
+    if not allowed:
+        st.error(str(PermissionDenied(_("You may not open this page."))))
+        st.stop()
+    return actor

@@ -1,0 +1,12 @@
+"""User text inside Markdown: escaped so it is shown literally, never interpreted."""
+
+from __future__ import annotations
+
+import re
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    """Escape Markdown (and HTML-looking) characters of user-provided text."""
+    return _MARKDOWN.sub(r"\\\1", "" if text is None else str(text))
