@@ -54,12 +54,32 @@ class Context:
         return load_config(self.db).database_url
 
     def engine(self):
-        return make_engine(self.url)
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            return make_engine(self.url)
+        except (ArgumentError, NoSuchModuleError, ValueError):
+            raise HomecrmError(_("Invalid database URL: {url}").format(url=_redact_url(self.url))) from None
+
+    def require_existing_file(self) -> None:
+        """Never create an empty SQLite file by merely reading from a wrong path."""
+        from sqlalchemy.engine import make_url
+
+        try:
+            url = make_url(self.url)
+        except Exception:  # noqa: BLE001
+            raise HomecrmError(_("Invalid database URL: {url}").format(url=self.url)) from None
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            if not Path(url.database).exists():
+                raise HomecrmError(
+                    _("No database at {path}: run \"homecrm init\" first (or check --db).").format(path=url.database)
+                )
 
     @contextmanager
     def session(self, *, write: bool) -> Iterator[Session]:
         from homecrm.store.schema import ensure_current
 
+        self.require_existing_file()
         engine = self.engine()
         try:
             ensure_current(engine)
@@ -234,9 +254,9 @@ def settings_show(ctx: Context, section: str | None) -> None:
                 click.echo(f"{cls.section}.{name} = {shown}")
 
 
-@settings.command("set")
+@settings.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("key")
-@click.argument("value")
+@click.argument("value", type=click.UNPROCESSED)
 @db_option
 def settings_set(ctx: Context, key: str, value: str) -> None:
     """Change one setting: ``homecrm settings set receipts.prefix QUI-``."""
@@ -321,22 +341,19 @@ def receipts_pay(ctx: Context, number: str, amount: str, paid_on: str, mode: str
     """Record a payment against document NUMBER."""
     from homecrm.billing.documents import document_title, find_by_number
     from homecrm.billing.payments import record_payment
+    from homecrm.render.formatting import Formats
 
-    try:
-        day = date.fromisoformat(paid_on)
-    except ValueError:
-        raise ValidationError(
-            _("\"{text}\" is not a date: use YYYY-MM-DD.").format(text=paid_on), field="date"
-        ) from None
+    day = _date(paid_on, "date")
     with ctx.session(write=True) as session:
         actor = ctx.actor(session)
         doc = find_by_number(session, number, actor=actor)
         record_payment(session, actor=actor, document_id=doc.id,
                        data={"amount": amount, "paid_on": day, "mode": mode, "reference": reference})
+        fmt = Formats()
         click.echo(
             _("{number}: paid {paid} of {total}, balance {balance} — {title}.").format(
-                number=doc.number, paid=doc.amount_paid, total=doc.total, balance=doc.balance,
-                title=_(document_title(doc)),
+                number=doc.number, paid=fmt.money(doc.net_paid, doc.currency), total=fmt.money(doc.amount_due, doc.currency),
+                balance=fmt.money(doc.balance, doc.currency), title=_(document_title(doc)),
             )
         )
 
@@ -370,6 +387,212 @@ def receipts_export(ctx: Context, month_text: str, output: str) -> None:
         data = month_zip(session, actor=ctx.actor(session), month=month)
     _write_file(output, data)
     click.echo(output)
+
+
+# credit notes, statements, online payments --------------------------------------------------
+
+
+@cli.group("credit-notes")
+def credit_notes() -> None:
+    """Credit notes (notes de crédit / avoirs)."""
+
+
+@credit_notes.command("create")
+@click.argument("document")
+@click.option("--amount", required=True)
+@click.option("--kind", type=click.Choice(["applied", "refund", "credit"]), default="applied", show_default=True,
+              help="applied: reduces what is owed; refund: money paid back; credit: kept for the next documents.")
+@click.option("--reason", default="")
+@click.option("--refund-mode", default="virement")
+@click.option("--refund-date", default=None, metavar="YYYY-MM-DD")
+@db_option
+def credit_notes_create(ctx: Context, document: str, amount: str, kind: str, reason: str, refund_mode: str,
+                        refund_date: str | None) -> None:
+    """Issue a credit note against rent document DOCUMENT (its number)."""
+    from homecrm.billing.credit_notes import create_credit_note
+    from homecrm.billing.documents import find_by_number
+
+    day = _date(refund_date, "refund-date") if refund_date else None
+    with ctx.session(write=True) as session:
+        actor = ctx.actor(session)
+        doc = find_by_number(session, document, actor=actor)
+        note = create_credit_note(session, actor=actor, document_id=doc.id, data={
+            "amount": amount, "kind": kind, "reason": reason, "refund_mode": refund_mode, "refund_date": day})
+        click.echo(f"{note.number} {note.amount} {doc.number}")
+
+
+@credit_notes.command("cancel")
+@click.argument("document")
+@click.option("--reason", default="")
+@click.option("--refund", is_flag=True, help="Pay back what was already paid (default: keep it as the tenant's credit).")
+@click.option("--refund-mode", default="virement")
+@db_option
+def credit_notes_cancel(ctx: Context, document: str, reason: str, refund: bool, refund_mode: str) -> None:
+    """Cancel an issued rent document with a credit note for all that remains of it."""
+    from homecrm.billing.credit_notes import cancel_document
+    from homecrm.billing.documents import find_by_number
+
+    with ctx.session(write=True) as session:
+        actor = ctx.actor(session)
+        doc = find_by_number(session, document, actor=actor)
+        note = cancel_document(session, actor=actor, document_id=doc.id, reason=reason,
+                               paid_part="refund" if refund else "credit", refund_mode=refund_mode)
+        click.echo(f"{note.number} {note.amount} {doc.number}")
+
+
+@credit_notes.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def credit_notes_list(ctx: Context, as_json: bool) -> None:
+    from homecrm.billing.credit_notes import list_credit_notes
+
+    with ctx.session(write=False) as session:
+        rows = list_credit_notes(session, actor=ctx.actor(session))
+    if as_json:
+        click.echo(json.dumps([{"number": r.number, "document": r.document_number, "tenant": r.tenant,
+                                "amount": str(r.amount), "applied": str(r.applied), "refunded": str(r.refunded),
+                                "to_credit": str(r.to_credit), "state": r.state,
+                                "issued_on": r.issued_on.isoformat() if r.issued_on else None} for r in rows],
+                              ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r.number or '-':<16} {r.document_number:<16} {r.amount:>10}  {r.tenant}")
+
+
+@credit_notes.command("pdf")
+@click.argument("number")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@db_option
+def credit_notes_pdf(ctx: Context, number: str, output: str) -> None:
+    from homecrm.billing.credit_notes import find_credit_note
+    from homecrm.billing.exports import credit_note_pdf
+
+    with ctx.session(write=False) as session:
+        actor = ctx.actor(session)
+        _name, pdf = credit_note_pdf(session, actor=actor, credit_note_id=find_credit_note(session, number, actor=actor).id)
+    _write_file(output, pdf)
+    click.echo(output)
+
+
+@credit_notes.command("delete")
+@click.argument("number")
+@db_option
+def credit_notes_delete(ctx: Context, number: str) -> None:
+    """Delete a draft, or the very last issued credit note when "decrement on delete" is on."""
+    from homecrm.billing.credit_notes import delete_credit_note, find_credit_note
+
+    with ctx.session(write=True) as session:
+        actor = ctx.actor(session)
+        delete_credit_note(session, actor=actor, credit_note_id=find_credit_note(session, number, actor=actor).id)
+    click.echo(_("Credit note {number} deleted.").format(number=number))
+
+
+def _date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(_("\"{text}\" is not a date: use YYYY-MM-DD.").format(text=text), field=field) from None
+
+
+@cli.group()
+def statements() -> None:
+    """Tenant statements (relevés de compte)."""
+
+
+@statements.command("pdf")
+@click.option("--tenant", "tenant_id", required=True, type=int, help="Tenant id (see the Locataires page).")
+@click.option("--from", "first", required=True, metavar="YYYY-MM-DD")
+@click.option("--to", "last", required=True, metavar="YYYY-MM-DD")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@db_option
+def statements_pdf(ctx: Context, tenant_id: int, first: str, last: str, output: str) -> None:
+    from homecrm.billing.exports import statement_pdf
+
+    with ctx.session(write=False) as session:
+        _name, pdf = statement_pdf(session, actor=ctx.actor(session), customer_id=tenant_id,
+                                   first=_date(first, "from"), last=_date(last, "to"))
+    _write_file(output, pdf)
+    click.echo(output)
+
+
+@cli.group()
+def payments() -> None:
+    """Payments: on account, Stripe links and synchronisation."""
+
+
+@payments.command("on-account")
+@click.option("--tenant", "tenant_id", required=True, type=int)
+@click.option("--amount", required=True)
+@click.option("--date", "paid_on", required=True, metavar="YYYY-MM-DD")
+@click.option("--mode", default="virement", show_default=True)
+@click.option("--reference", default="")
+@db_option
+def payments_on_account(ctx: Context, tenant_id: int, amount: str, paid_on: str, mode: str, reference: str) -> None:
+    """Record a sum received from a tenant, allocated to the oldest debts first."""
+    from homecrm.billing.payments import record_payment_on_account
+
+    with ctx.session(write=True) as session:
+        result = record_payment_on_account(session, actor=ctx.actor(session), customer_id=tenant_id, data={
+            "amount": amount, "paid_on": _date(paid_on, "date"), "mode": mode, "reference": reference})
+    for allocation in result.allocations:
+        click.echo(f"{allocation.number} {allocation.amount}")
+    if result.credit:
+        click.echo(_("Credit kept for the next documents: {amount}").format(amount=result.credit))
+
+
+@payments.command("link")
+@click.argument("number")
+@db_option
+def payments_link(ctx: Context, number: str) -> None:
+    """Create (or show) the Stripe payment link of document NUMBER."""
+    from homecrm.billing.documents import find_by_number
+    from homecrm.payments.stripe_gateway import ensure_payment_link
+
+    with ctx.session(write=True) as session:
+        actor = ctx.actor(session)
+        link = ensure_payment_link(session, actor=actor, document_id=find_by_number(session, number, actor=actor).id)
+        click.echo(link.url)
+
+
+@payments.command("sync")
+@click.option("--days", default=35, show_default=True, type=int)
+@db_option
+def payments_sync(ctx: Context, days: int) -> None:
+    """Record the card payments Stripe received (idempotent: run it as often as you like)."""
+    from homecrm.payments.stripe_gateway import sync_payments
+
+    with ctx.session(write=True) as session:
+        result = sync_payments(session, actor=ctx.actor(session), days=days)
+    for outcome in result.recorded:
+        click.echo(f"{outcome.document_number} {outcome.amount}")
+    click.echo(_("{seen} Stripe payment(s) checked, {recorded} recorded.").format(seen=result.seen,
+                                                                                  recorded=len(result.recorded)))
+
+
+@cli.group()
+def webhooks() -> None:
+    """Receivers for providers' webhooks (hosted installations)."""
+
+
+@webhooks.command("serve")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@db_option
+def webhooks_serve(ctx: Context, port: int, host: str) -> None:
+    """Receive Stripe webhooks on POST /stripe/webhook (put it behind your TLS reverse proxy)."""
+    from homecrm.payments.webhook_server import make_server
+    from homecrm.store.schema import ensure_current
+
+    engine = ctx.engine()
+    ensure_current(engine)
+    server = make_server(make_session_factory(engine), host, port)
+    click.echo(_("Listening on http://{host}:{port}/stripe/webhook").format(host=host, port=server.server_address[1]))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:  # pragma: no cover
+        pass
+    finally:
+        server.server_close()
 
 
 # users and secrets -------------------------------------------------------------------------
@@ -456,15 +679,41 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(_("Aborted."), err=True)
         return 1
     except click.ClickException as exc:
-        click.echo(f"homecrm: {exc.format_message()}", err=True)
+        click.echo(f"homecrm: {_click_message(exc)}", err=True)
         return EXIT_BAD_INPUT
     except PermissionDenied as exc:
         click.echo(f"homecrm: {exc}", err=True)
         return EXIT_FORBIDDEN
+    except ValidationError as exc:
+        field = exc.field if exc.field and not exc.field.startswith("__") else None
+        prefix = f"{field} : " if field and field not in str(exc) else ""
+        click.echo(f"homecrm: {prefix}{exc}".replace("\n", " "), err=True)
+        return EXIT_BAD_INPUT
     except HomecrmError as exc:
-        click.echo(f"homecrm: {exc}", err=True)
+        click.echo(f"homecrm: {exc}".replace("\n", " "), err=True)
         return EXIT_BAD_INPUT
     return 0
+
+
+def _click_message(exc: click.ClickException) -> str:
+    """Click's own messages are English: say the same thing in the user's language."""
+    param = getattr(exc, "param", None)
+    name = (param.opts[0] if param is not None and getattr(param, "opts", None) else getattr(param, "name", "")) or ""
+    if isinstance(exc, click.MissingParameter):
+        return _("Missing {name}.").format(name=name or _("value"))
+    if isinstance(exc, click.NoSuchOption):
+        return _("Unknown option {option}.").format(option=exc.option_name)
+    if isinstance(exc, click.BadParameter):
+        if param is not None and isinstance(param.type, click.Choice):
+            return _("Invalid value for {name}: choose one of {choices}.").format(
+                name=name, choices=", ".join(map(str, param.type.choices)))
+        if param is not None and isinstance(param.type, click.types.IntParamType):
+            return _("Invalid value for {name}: enter a whole number.").format(name=name)
+        return _("Invalid value for {name}.").format(name=name)
+    message = exc.format_message()
+    if message.startswith("No such command"):
+        return _("Unknown command: {detail}").format(detail=message.split("'")[1] if "'" in message else message)
+    return _("Wrong usage: {detail}").format(detail=message)
 
 
 def run() -> None:  # pragma: no cover - console script

@@ -25,3 +25,19 @@ class NotFoundError(HomecrmError):
 
 class ConflictError(HomecrmError):
     """The action contradicts the current state (e.g. deleting an issued document)."""
+
+
+def check_version(record, expected: str | None) -> None:
+    """Optimistic lock: refuse to save over a change made since the form was opened."""
+    from homecrm.i18n import _
+
+    if expected is not None and version_of(record) != expected:
+        raise ConflictError(
+            _("This record was changed by someone else since you opened it: reload the page and try again.")
+        )
+
+
+def version_of(record) -> str:
+    """The token a form keeps to detect concurrent changes (the record's last update time)."""
+    stamp = getattr(record, "updated_at", None)
+    return stamp.isoformat() if stamp else ""

@@ -52,7 +52,8 @@ def describe_error(err: Mapping[str, Any]) -> str:
     if kind in ("string_too_short", "missing"):
         return _("This field is required.")
     if kind in ("literal_error", "enum"):
-        return _("Choose one of: {choices}.").format(choices=ctx.get("expected", ""))
+        expected = str(ctx.get("expected", "")).replace(" or ", " " + _("or") + " ")
+        return _("Choose one of: {choices}.").format(choices=expected)
     if kind == "extra_forbidden":
         return _("Unknown field.")
     return str(err.get("msg", kind))
@@ -92,7 +93,12 @@ def _money_before(value: Any) -> Any:
         raise ValueError(str(exc)) from None
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(_("At most two decimals."))
+    if abs(amount) > MAX_AMOUNT:
+        raise ValueError(_("This amount is too large."))
     return amount.quantize(Decimal("0.01"))
+
+
+MAX_AMOUNT = 999_999_999
 
 
 def money_field():

@@ -9,7 +9,7 @@ import streamlit as st
 from homecrm import clock
 from homecrm.billing.periods import Month
 from homecrm.billing.reports import last_months, month_figures, occupancy, overdue_documents
-from homecrm.i18n import _
+from homecrm.i18n import _, ngettext
 from homecrm.ui.db import reading
 from homecrm.ui.feedback import show_flashes
 from homecrm.ui.formats import current_formats
@@ -30,21 +30,20 @@ with reading() as session:
 
 cols = st.columns(4)
 cols[0].metric(_("Due in {month}").format(month=fmt.month(month.first)), fmt.money(figures.due, "EUR"))
-cols[1].metric(
-    _("Collected"),
-    fmt.money(figures.collected, "EUR"),
-    delta=f"{fmt.number(figures.rate, 1)} %" if figures.due else None,
-    delta_color="off",
-)
+cols[1].metric(_("Collected"), fmt.money(figures.collected, "EUR"))
+if figures.due:
+    cols[1].caption(_("{rate} % of what is due this month").format(rate=fmt.number(figures.rate, 1)))
 late_total = sum((r.balance for r in late), start=figures.due * 0)
-cols[2].metric(_("Overdue"), fmt.money(late_total, "EUR"), delta=str(len(late)), delta_color="inverse")
+cols[2].metric(_("Overdue"), fmt.money(late_total, "EUR"))
+cols[2].caption(ngettext("{n} document", "{n} documents", len(late)).format(n=len(late)))
 cols[3].metric(_("Occupancy"), f"{occ.let} / {occ.units}")
+cols[3].caption(_("units let today"))
 
 if not figures.documents:
     st.info(_("This month's documents are not issued yet: open Rent receipts to issue them."))
 
 st.subheader(_("Last 12 months"))
-labels = [fmt.month(f.month.first) for f in history]
+labels = [fmt.short_month(f.month.first) for f in history]
 chart = go.Figure(
     data=[
         go.Bar(name=_("Due"), x=labels, y=[float(f.due) for f in history], marker_color="#9db4cf"),
@@ -52,7 +51,10 @@ chart = go.Figure(
     ]
 )
 # float() only feeds the chart's axis; every figure shown as text above comes from Decimal.
-chart.update_layout(barmode="group", height=360, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h"))
+chart.update_layout(barmode="group", height=380, margin=dict(l=10, r=10, t=10, b=40), legend=dict(orientation="h"),
+                    separators=fmt.decimal_separator + ("\u202f" if fmt.thousands_separator == "space" else
+                                                        {"none": ""}.get(fmt.thousands_separator, fmt.thousands_separator)),
+                    yaxis=dict(rangemode="tozero", tickformat=",.0f"), xaxis=dict(tickangle=0))
 st.plotly_chart(chart, width="stretch")
 
 st.subheader(_("Overdue documents"))

@@ -11,13 +11,23 @@ from homecrm import clock
 from homecrm.crm.customers import list_customers
 from homecrm.i18n import _
 from homecrm.leasing.leases import REGIMES, create_lease, delete_lease, get_lease, list_leases, update_lease
-from homecrm.leasing.properties import UNIT_KINDS, add_unit, create_property, delete_unit, list_properties
+from homecrm.leasing.properties import (
+    UNIT_KINDS,
+    add_unit,
+    create_property,
+    delete_unit,
+    list_properties,
+    update_property,
+    update_unit,
+)
 from homecrm.settings import load_section
 from homecrm.settings.choices import choices_for
 from homecrm.settings.sections import FinanceSettings
 from homecrm.ui.db import read, reading
-from homecrm.ui.feedback import run_action, show_field_error, show_flashes
+from homecrm.errors import version_of
+from homecrm.ui.feedback import field_errors, run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
+from homecrm.ui.choice import keep_choice
 from homecrm.ui.page import page_setup
 from homecrm.ui.text import md
 
@@ -116,7 +126,7 @@ with tab_leases:
     if not tenants or not units:
         st.info(_("Create a tenant and a property with a unit first."))
     elif actor.can("leases", "create"):
-        with st.expander(_("New lease"), icon=":material/add_home:"):
+        with st.expander(_("New lease"), icon=":material/add_home:", expanded=bool(field_errors("lease-new"))):
             def _create() -> None:
                 data = collect("lease-new")
                 if run_action(lambda s: create_lease(s, actor=actor, data=data), success=_("Lease created."), form="lease-new"):
@@ -128,11 +138,13 @@ with tab_leases:
 
     if rows:
         labels = {r.id: f"{r.tenant} — {r.unit}" for r in rows}
+        keep_choice("leases.selected", list(labels))
         selected = st.selectbox(_("Lease"), list(labels), format_func=labels.get, key="leases.selected")
         if selected in labels:
             with reading() as session:
                 lease = get_lease(session, selected, actor=actor)
                 values = {name: getattr(lease, name) for name in LEASE_FIELDS}
+                version = version_of(lease)
                 # The lease's own tenant and unit stay choosable even if inactive or hidden.
                 tenants.setdefault(lease.customer_id, lease.customer.display_name)
                 units.setdefault(lease.unit_id, lease.unit.label)
@@ -140,7 +152,8 @@ with tab_leases:
 
             def _update() -> None:
                 data = collect(form)
-                if run_action(lambda s: update_lease(s, actor=actor, lease_id=selected, data=data),
+                if run_action(lambda s: update_lease(s, actor=actor, lease_id=selected, data=data,
+                                                     expected_version=version),
                               success=_("Lease saved."), form=form):
                     clear(form)
 
@@ -155,11 +168,11 @@ with tab_leases:
 
 with tab_properties:
     props = read(lambda s: [(p.id, p.name, p.address, p.zip_code, p.city,
-                             [(u.id, u.name, u.kind, u.surface) for u in p.units]) for p in list_properties(s, actor=actor)])
+                             [(u.id, u.name, u.kind, u.surface, u.floor) for u in p.units]) for p in list_properties(s, actor=actor)])
     for pid, name, address, zip_code, city, prop_units in props:
         with st.container(border=True):
             st.markdown(f"**{md(name)}** — {md(address)} {md(zip_code)} {md(city)}")
-            for uid, uname, ukind, surface in prop_units:
+            for uid, uname, ukind, surface, _floor in prop_units:
                 cols = st.columns([4, 1])
                 area = f" · {fmt.number(surface)} m²" if surface is not None else ""
                 cols[0].markdown(f"{md(uname)} · {_(UNIT_KINDS[ukind])}{area}")
@@ -185,6 +198,58 @@ with tab_properties:
         st.form_submit_button(_("Create the property"), on_click=_new_property, disabled=not actor.can("leases", "create"))
 
     if props:
+        with st.expander(_("Edit a property or a unit"), icon=":material/edit:"):
+            unit_labels = {uid: f"{pname} – {uname}" for pid, pname, _a, _z, _c, prop_units in props
+                           for uid, uname, _k, _s, _f in prop_units}
+            prop_labels = {p[0]: p[1] for p in props}
+            keep_choice("unit-edit.selected", list(unit_labels))
+            chosen_unit = st.selectbox(_("Unit"), list(unit_labels), format_func=unit_labels.get, key="unit-edit.selected")
+            unit_values = next((u for p in props for u in p[5] if u[0] == chosen_unit), None)
+            if unit_values is not None:
+                uform = f"unit-edit-{chosen_unit}"
+
+                def _save_unit(unit_id: int = chosen_unit) -> None:
+                    state = st.session_state
+                    data = {k: state.get(f"{uform}.{k}") for k in ("name", "kind", "surface", "floor")}
+                    data["surface"] = data["surface"] or None
+                    run_action(lambda s: update_unit(s, actor=actor, unit_id=unit_id, data=data),
+                               success=_("Unit saved."), form=uform)
+
+                with st.form(uform):
+                    cols = st.columns(3)
+                    cols[0].text_input(_("Name") + " *", value=unit_values[1], key=f"{uform}.name")
+                    kinds = list(UNIT_KINDS)
+                    cols[1].selectbox(_("Kind"), kinds, index=kinds.index(unit_values[2]),
+                                      format_func=lambda k: _(UNIT_KINDS[k]), key=f"{uform}.kind")
+                    cols[2].text_input(_("Surface (m²)"), value=fmt.number(unit_values[3]) if unit_values[3] is not None else "",
+                                       key=f"{uform}.surface")
+                    st.text_input(_("Floor"), value=unit_values[4], key=f"{uform}.floor")
+                    show_field_error(uform, "name")
+                    show_field_error(uform, "surface")
+                    st.form_submit_button(_("Save the unit"), on_click=_save_unit, disabled=not actor.can("leases", "edit"))
+            keep_choice("property-edit.selected", list(prop_labels))
+            chosen_prop = st.selectbox(_("Property"), list(prop_labels), format_func=prop_labels.get,
+                                       key="property-edit.selected")
+            prop_values = next((p for p in props if p[0] == chosen_prop), None)
+            if prop_values is not None:
+                pform = f"property-edit-{chosen_prop}"
+
+                def _save_property(property_id: int = chosen_prop) -> None:
+                    state = st.session_state
+                    data = {k: state.get(f"{pform}.{k}") for k in ("name", "address", "zip_code", "city")}
+                    run_action(lambda s: update_property(s, actor=actor, property_id=property_id, data=data),
+                               success=_("Property saved."), form=pform)
+
+                with st.form(pform):
+                    st.text_input(_("Name") + " *", value=prop_values[1], key=f"{pform}.name")
+                    show_field_error(pform, "name")
+                    st.text_input(_("Address"), value=prop_values[2], key=f"{pform}.address")
+                    cols = st.columns(2)
+                    cols[0].text_input(_("Postcode"), value=prop_values[3], key=f"{pform}.zip_code")
+                    cols[1].text_input(_("City"), value=prop_values[4], key=f"{pform}.city")
+                    st.form_submit_button(_("Save the property"), on_click=_save_property,
+                                          disabled=not actor.can("leases", "edit"))
+
         def _new_unit() -> None:
             state = st.session_state
             data = {k: state[f"unit-new.{k}"] for k in ("name", "kind", "surface", "floor")}

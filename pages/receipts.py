@@ -1,4 +1,4 @@
-"""Quittances: issue the month's rent documents, record payments, print and download PDFs."""
+"""Quittances: issue the month's rent documents, record payments, credit notes, PDFs."""
 
 from __future__ import annotations
 
@@ -6,14 +6,24 @@ import pandas as pd
 import streamlit as st
 
 from homecrm import clock
-from homecrm.billing.documents import STATUS_LABELS, document_title, generate_month, get_document, list_documents
+from homecrm.billing.credit_notes import cancel_document, create_credit_note
+from homecrm.billing.documents import STATUS_LABELS, document_title, document_months, generate_month, get_document, list_documents
 from homecrm.billing.exports import document_pdf, month_zip
-from homecrm.billing.payments import PAYMENT_MODE_LABELS, delete_payment, record_payment
+from homecrm.billing.payments import (
+    PAYMENT_MODE_LABELS,
+    RECEIVED_MODES,
+    apply_credit,
+    available_credit,
+    delete_payment,
+    record_payment,
+)
 from homecrm.billing.periods import Month
 from homecrm.i18n import _, ngettext
+from homecrm.security.principal import Principal
 from homecrm.settings import settings_version
+from homecrm.ui.choice import keep_choice
 from homecrm.ui.db import database_url, read, reading
-from homecrm.ui.feedback import run_action, show_field_error, show_flashes
+from homecrm.ui.feedback import confirm_button, run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
 from homecrm.ui.page import page_setup
 from homecrm.ui.text import md
@@ -29,25 +39,27 @@ st.caption(
 show_flashes()
 
 current = Month.of(today)
-months = [current.shift(offset) for offset in range(2, -13, -1)]
+window = {current.shift(offset) for offset in range(2, -13, -1)}
+months = sorted(window | set(read(lambda s: document_months(s, actor=actor))), key=lambda m: (m.year, m.month),
+                reverse=True)
+ALL = None
 STATUS_FILTERS = ["", "unpaid", "partial", "paid", "overdue", "cancelled"]
 
-top = st.columns([2, 2, 3])
-month: Month = top[0].selectbox(
-    _("Month"), months, index=2, key="receipts.month", format_func=lambda m: fmt.month(m.first).capitalize()
+top = st.columns([2, 2, 2, 3])
+keep_choice("receipts.month", [*months, None], default=current)
+month: Month | None = top[0].selectbox(
+    _("Month"), [*months, ALL], key="receipts.month",
+    format_func=lambda m: fmt.month(m.first).capitalize() if m else _("All months"),
 )
-status = top[1].selectbox(
-    _("Status"), STATUS_FILTERS, key="receipts.status",
-    format_func=lambda s: _(STATUS_LABELS[s]) if s else _("All"),
-)
+status = top[1].selectbox(_("Status"), STATUS_FILTERS, key="receipts.status",
+                          format_func=lambda s: _(STATUS_LABELS[s]) if s else _("All"))
+search = top[2].text_input(_("Tenant"), key="receipts.search", placeholder=_("Name…"))
 
-with top[2]:
+with top[3]:
     st.write("")
-    if st.button(
+    if month is not None and st.button(
         _("Issue the documents of {month}").format(month=fmt.month(month.first)),
-        type="primary",
-        key="receipts.generate",
-        icon=":material/playlist_add:",
+        type="primary", key="receipts.generate", icon=":material/playlist_add:",
         disabled=not actor.can("documents", "create"),
     ):
         bar = st.progress(0.0, text=_("Issuing documents…"))
@@ -65,19 +77,20 @@ with top[2]:
         )
         st.rerun()
 
-rows = read(lambda s: list_documents(s, actor=actor, month=month, status=status or None, today=today))
-if not rows:
-    st.info(_("No document for this month yet: issue them with the button above."))
+all_rows = read(lambda s: list_documents(s, actor=actor, month=month, today=today))
+rows = [r for r in all_rows if (not status or r.status == status or (status == "overdue" and r.overdue))
+        and search.strip().lower() in r.tenant.lower()]
+if not all_rows:
+    st.info(_("No document for this month yet: issue them with the button above.") if month else _("No document yet."))
     st.stop()
-
-st.download_button(
-    _("Download the month's PDFs (ZIP)"),
-    data=lambda: read(lambda s: month_zip(s, actor=actor, month=month)),
-    file_name=f"quittances-{month}.zip",
-    mime="application/zip",
-    key="receipts.zip",
-    icon=":material/folder_zip:",
-)
+if month is not None:
+    st.download_button(
+        _("Download the month's PDFs (ZIP)"), data=lambda: read(lambda s: month_zip(s, actor=actor, month=month)),
+        file_name=f"quittances-{month}.zip", mime="application/zip", key="receipts.zip", icon=":material/folder_zip:",
+    )
+if not rows:
+    st.info(_("No document matches these filters."))
+    st.stop()
 
 
 def _status_text(row) -> str:
@@ -85,112 +98,148 @@ def _status_text(row) -> str:
     return f"{label} · {_(STATUS_LABELS['overdue'])}" if row.overdue else label
 
 
-table = pd.DataFrame(
-    {
-        _("Number"): [r.number or _("Draft") for r in rows],
-        _("Tenant"): [r.tenant for r in rows],
-        _("Unit"): [r.unit for r in rows],
-        _("Due date"): [fmt.date(r.due_date) for r in rows],
-        _("Status"): [_status_text(r) for r in rows],
-        _("Total"): [fmt.money(r.total, r.currency) for r in rows],
-        _("Paid"): [fmt.money(r.paid, r.currency) for r in rows],
-        _("Balance"): [fmt.money(r.balance, r.currency) for r in rows],
-    }
+st.dataframe(
+    pd.DataFrame(
+        {
+            _("Number"): [r.number or _("Draft") for r in rows],
+            _("Tenant"): [r.tenant for r in rows],
+            _("Period"): [fmt.month(r.period_start) for r in rows],
+            _("Due date"): [fmt.date(r.due_date) for r in rows],
+            _("Status"): [_status_text(r) for r in rows],
+            _("Total"): [fmt.money(r.total, r.currency) for r in rows],
+            _("Balance"): [fmt.money(r.balance, r.currency) for r in rows],
+        }
+    ),
+    hide_index=True, width="stretch",
 )
-st.dataframe(table, hide_index=True, width="stretch")
 
 by_id = {r.id: r for r in rows}
+keep_choice("receipts.document", list(by_id))
 selected_id = st.selectbox(
-    _("Document"),
-    list(by_id),
-    key="receipts.document",
-    format_func=lambda i: f"{by_id[i].number or _('Draft')} — {by_id[i].tenant} — {_status_text(by_id[i])}",
+    _("Document"), list(by_id), key="receipts.document",
+    format_func=lambda i: f"{by_id[i].number or _('Draft')} — {by_id[i].tenant} — {fmt.month(by_id[i].period_start)}",
 )
 if selected_id not in by_id:
     st.stop()
-row = by_id[selected_id]
 
 with reading() as session:
     doc = get_document(session, selected_id, actor=actor)
-    title = _(document_title(doc))
+    title = _(document_title(doc)) if doc.state != "cancelled" else _(STATUS_LABELS["cancelled"])
     payments = [(p.id, p.paid_on, p.mode, p.amount, p.reference) for p in doc.payments]
-    version = f"{doc.updated_at}|{len(payments)}|{settings_version(session)}"
-    issued_at = doc.issued_at
+    version = f"{doc.updated_at}|{len(payments)}|{doc.amount_credited}|{settings_version(session)}"
+    info = {"number": doc.number, "state": doc.state, "currency": doc.currency, "total": doc.total,
+            "credited": doc.amount_credited, "paid": doc.net_paid, "balance": doc.balance, "issued_on": doc.issued_on,
+            "issued_at": doc.issued_at, "customer_id": doc.customer_id, "status": doc.payment_status,
+            "start": doc.period_start, "end": doc.period_end}
+    credit_available = available_credit(session, actor=actor, customer_id=doc.customer_id) if actor.can(
+        "payments", "view_own") else 0
+cur = info["currency"]
 
-st.subheader(f"{title} {row.number or ''}")
-if issued_at is not None:
-    st.caption(_("Issued on {date} at {time} · period {start} – {end}").format(
-        date=fmt.date(fmt.local(issued_at).date()), time=fmt.time(issued_at),
-        start=fmt.date(row.period_start), end=fmt.date(row.period_end)))
-metrics = st.columns(3)
-metrics[0].metric(_("Total"), fmt.money(row.total, row.currency))
-metrics[1].metric(_("Paid"), fmt.money(row.paid, row.currency))
-metrics[2].metric(_("Balance"), fmt.money(row.balance, row.currency))
+st.subheader(f"{title} {info['number'] or ''}")
+if info["issued_on"] is not None:
+    st.caption(_("Issued on {date} (recorded on {recorded} at {time}) · period {start} – {end}").format(
+        date=fmt.date(info["issued_on"]), recorded=fmt.date(fmt.local(info["issued_at"]).date()),
+        time=fmt.time(info["issued_at"]), start=fmt.date(info["start"]), end=fmt.date(info["end"])))
+metrics = st.columns(4)
+metrics[0].metric(_("Total"), fmt.money(info["total"], cur))
+metrics[1].metric(_("Credit notes"), fmt.money(info["credited"], cur))
+metrics[2].metric(_("Paid"), fmt.money(info["paid"], cur))
+metrics[3].metric(_("Balance"), fmt.money(info["balance"], cur))
 
-left, right = st.columns([1, 1])
-with left:
-    st.markdown("**" + _("Payments") + "**")
+tab_pay, tab_credit, tab_pdf = st.tabs([_("Payments"), _("Credit note"), _("PDF")])
+
+with tab_pay:
     if not payments:
         st.caption(_("No payment recorded yet."))
     for pid, paid_on, mode, amount, reference in payments:
-        cols = st.columns([3, 1])
-        cols[0].markdown(
-            f"{fmt.date(paid_on)} · {_(PAYMENT_MODE_LABELS[mode])} · {md(fmt.money(amount, row.currency))}"
-            + (f" · {md(reference)}" if reference else "")
+        cols = st.columns([4, 1])
+        cols[0].markdown(f"{fmt.date(paid_on)} · {_(PAYMENT_MODE_LABELS[mode])} · {md(fmt.money(amount, cur))}"
+                         + (f" · {md(reference)}" if reference else ""))
+        with cols[1]:
+            confirm_button(
+                _("Delete"), key=f"receipts.payment.delete.{pid}",
+                question=_("Delete this payment? The document's title will change accordingly."),
+                action=lambda s, p=pid: delete_payment(s, actor=actor, payment_id=p),
+                success=_("Payment deleted."), disabled=not actor.can("payments", "delete"),
+            )
+    if credit_available and info["balance"] > 0 and actor.can("payments", "create"):
+        st.button(
+            _("Use the tenant's credit ({amount})").format(amount=fmt.money(credit_available, cur)),
+            key=f"receipts.credit.{selected_id}", on_click=run_action,
+            args=(lambda s: apply_credit(s, actor=actor, document_id=selected_id),),
+            kwargs={"success": _("Credit applied.")},
         )
-        cols[1].button(
-            _("Delete"),
-            key=f"receipts.payment.delete.{pid}",
-            on_click=run_action,
-            args=(lambda s, p=pid: delete_payment(s, actor=actor, payment_id=p),),
-            kwargs={"success": _("Payment deleted.")},
-            disabled=not actor.can("payments", "delete"),
-        )
-
-    if row.status in ("unpaid", "partial") and actor.can("payments", "create"):
+    if info["state"] == "issued" and info["balance"] > 0 and actor.can("payments", "create"):
         form = f"payment-{selected_id}"
+        amount_key = f"{form}.amount"
+        if st.session_state.get(f"{form}.__balance") != str(info["balance"]):
+            # A new balance (another payment, a credit note): propose it.
+            st.session_state[amount_key] = fmt.number(info["balance"], 0 if cur == "JPY" else 2)
+            st.session_state[f"{form}.__balance"] = str(info["balance"])
 
-        def _record() -> None:
+        def _record(doc_id: int = selected_id) -> None:
             state = st.session_state
-            data = {
-                "amount": state[f"{form}.amount"],
-                "paid_on": state[f"{form}.date"],
-                "mode": state[f"{form}.mode"],
-                "reference": state[f"{form}.reference"],
-            }
-            run_action(
-                lambda s: record_payment(s, actor=actor, document_id=selected_id, data=data),
-                success=_("Payment recorded."),
-                form=form,
-            )
+            data = {"amount": state[amount_key], "paid_on": state[f"{form}.date"], "mode": state[f"{form}.mode"],
+                    "reference": state[f"{form}.reference"]}
+            run_action(lambda s: record_payment(s, actor=actor, document_id=doc_id, data=data),
+                       success=_("Payment recorded."), form=form)
 
-        with st.form(form, clear_on_submit=True):
+        with st.form(form):
             st.markdown("**" + _("Record a payment") + "**")
-            st.text_input(_("Amount"), value=fmt.number(row.balance), key=f"{form}.amount")
+            st.text_input(_("Amount"), key=amount_key, help=_("More than the balance is kept as the tenant's credit."))
             show_field_error(form, "amount")
-            st.date_input(_("Payment date"), value=today, max_value=today, key=f"{form}.date", format="DD/MM/YYYY")
+            st.date_input(_("Payment date"), value=today, min_value=info["issued_on"], max_value=today,
+                          key=f"{form}.date", format="DD/MM/YYYY")
             show_field_error(form, "paid_on")
-            st.selectbox(
-                _("Payment mode"), list(PAYMENT_MODE_LABELS), key=f"{form}.mode",
-                format_func=lambda m: _(PAYMENT_MODE_LABELS[m]),
-            )
+            st.selectbox(_("Payment mode"), list(RECEIVED_MODES), key=f"{form}.mode",
+                         format_func=lambda m: _(PAYMENT_MODE_LABELS[m]))
             st.text_input(_("Reference"), key=f"{form}.reference", max_chars=100)
             st.form_submit_button(_("Record the payment"), type="primary", on_click=_record)
+
+with tab_credit:
+    if info["state"] != "issued" or not actor.can("credit_notes", "create"):
+        st.caption(_("No credit note can be issued on this document."))
+    else:
+        cform = f"credit-{selected_id}"
+        kinds = {"applied": _("Deduct from what is owed"), "refund": _("Refund money already paid"),
+                 "credit": _("Keep paid money as the tenant's credit")}
+
+        def _credit(doc_id: int = selected_id) -> None:
+            state = st.session_state
+            data = {"amount": state.get(f"{cform}.amount", ""), "kind": state.get(f"{cform}.kind"),
+                    "reason": state.get(f"{cform}.reason", ""), "refund_mode": state.get(f"{cform}.refund_mode", "transfer")}
+            run_action(lambda s: create_credit_note(s, actor=actor, document_id=doc_id, data=data),
+                       success=lambda n: _("Credit note {number} issued.").format(number=n.number), form=cform)
+
+        with st.form(cform, clear_on_submit=True):
+            st.text_input(_("Amount"), key=f"{cform}.amount")
+            show_field_error(cform, "amount")
+            st.radio(_("Credit"), list(kinds), format_func=kinds.get, key=f"{cform}.kind")
+            st.selectbox(_("Refund mode"), list(RECEIVED_MODES), key=f"{cform}.refund_mode",
+                         format_func=lambda m: _(PAYMENT_MODE_LABELS[m]))
+            st.text_input(_("Reason"), key=f"{cform}.reason", max_chars=300)
+            st.form_submit_button(_("Issue the credit note"), on_click=_credit)
+        confirm_button(
+            _("Cancel this document"), key=f"receipts.cancel.{selected_id}",
+            question=_("Cancel {number} with a credit note for all that remains of it? "
+                       "Money already paid stays as the tenant's credit.").format(number=info["number"]),
+            action=lambda s: cancel_document(s, actor=actor, document_id=selected_id),
+            success=_("Document cancelled by a credit note."),
+        )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _pdf(url: str, document_id: int, version: str) -> tuple[str, bytes]:
     # Only reached after get_document() above checked that this user may see the document.
-    from homecrm.security.principal import Principal
-
     return read(lambda s: document_pdf(s, actor=Principal.system(), document_id=document_id))
 
 
-with right:
+with tab_pdf:
+    from homecrm.ui.payment_link import payment_link_box
+
+    payment_link_box(actor, selected_id)
     name, pdf = _pdf(database_url(), selected_id, version)
-    st.download_button(
-        _("Download the PDF"), data=pdf, file_name=name, mime="application/pdf",
-        key="receipts.pdf", icon=":material/download:", type="primary",
-    )
+    st.download_button(_("Download the PDF"), data=pdf, file_name=name, mime="application/pdf",
+                       key="receipts.pdf", icon=":material/download:", type="primary")
     if st.toggle(_("Show the PDF"), key="receipts.preview", value=True):
-        st.pdf(pdf, height=700)
+        st.pdf(pdf, height=900)

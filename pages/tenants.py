@@ -20,8 +20,10 @@ from homecrm.settings import load_section
 from homecrm.settings.choices import choices_for
 from homecrm.settings.sections import ClientSettings
 from homecrm.ui.db import read, reading
-from homecrm.ui.feedback import run_action, show_field_error, show_flashes
+from homecrm.errors import version_of
+from homecrm.ui.feedback import field_errors, run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
+from homecrm.ui.choice import keep_choice
 from homecrm.ui.page import page_setup
 from homecrm.ui.text import md
 
@@ -116,7 +118,8 @@ else:
     st.info(_("No tenant matches."))
 
 # create --------------------------------------------------------------------------------------
-with st.expander(_("New tenant"), icon=":material/person_add:") if actor.can("tenants", "create") else st.empty():
+with st.expander(_("New tenant"), icon=":material/person_add:", expanded=bool(field_errors("tenant-new"))) \
+        if actor.can("tenants", "create") else st.empty():
     new_kind = st.radio(
         _("Tenant type"), ["person", "company"], horizontal=True, key="tenant-new.kind",
         format_func=lambda k: _("Person") if k == "person" else _("Company"),
@@ -136,12 +139,14 @@ if not rows:
     st.stop()
 st.divider()
 names = {r.id: r.name for r in rows}
+keep_choice("tenants.selected", list(names))
 selected = st.selectbox(_("Tenant"), list(names), format_func=names.get, key="tenants.selected")
 if selected is None:
     st.stop()
 with reading() as session:
     customer = get_customer(session, selected, actor=actor)
     values = {name: getattr(customer, name) for name in FIELDS}
+    version = version_of(customer)
     kind = customer.kind
     contacts = [(c.id, c.full_name, c.email, c.phone, c.position, c.is_primary) for c in customer.contacts]
 edit_form = f"tenant-{selected}"
@@ -150,7 +155,8 @@ tab_info, tab_contacts, tab_docs = st.tabs([_("Details"), _("Contacts"), _("Docu
 with tab_info:
     def _update() -> None:
         data = collect(edit_form, kind)
-        if run_action(lambda s: update_customer(s, actor=actor, customer_id=selected, data=data),
+        if run_action(lambda s: update_customer(s, actor=actor, customer_id=selected, data=data,
+                                                expected_version=version),
                       success=_("Tenant saved."), form=edit_form):
             clear(edit_form)
 

@@ -16,6 +16,17 @@ from homecrm.leasing.properties import add_unit, create_property
 ACTOR = Principal.system()
 
 
+def ensure_landlord(session: Session) -> None:
+    """Documents need a landlord (name and address): tests that issue documents get one."""
+    from homecrm.settings import load_section, save_section
+    from homecrm.settings.sections import CompanySettings
+
+    company = load_section(session, CompanySettings)
+    if not (company.name and company.address and company.city):
+        save_section(session, CompanySettings, {"name": company.name or "SCI Test", "address": company.address or "1 rue de la Paix",
+                                                 "zip_code": company.zip_code or "69002", "city": company.city or "Lyon"}, actor=ACTOR)
+
+
 def make_lease(
     session: Session,
     *,
@@ -28,6 +39,7 @@ def make_lease(
     property_name: str = "Résidence Test",
     **lease_fields,
 ):
+    ensure_landlord(session)
     customer_data = lease_fields.pop("customer", None) or {"civility": "Mme", "first_name": "Marie", "last_name": name}
     customer = create_customer(session, data=customer_data, actor=ACTOR)
     from homecrm.store.models import Property

@@ -160,12 +160,12 @@ def _recompute_totals(doc: RentDocument) -> None:
 
 
 def refresh_payment_status(doc: RentDocument) -> None:
-    """Re-derive what was paid and hence the document's title, from its payments."""
-    paid = sum((p.amount for p in doc.payments), quantize(ZERO, doc.currency))
-    doc.amount_paid = paid
-    if paid <= ZERO and doc.total > ZERO:
+    """Re-derive what was paid and hence the document's title, from its payments and credit notes."""
+    doc.amount_paid = sum((p.amount for p in doc.payments), quantize(ZERO, doc.currency))
+    due, paid = doc.amount_due, doc.net_paid
+    if paid <= ZERO and due > ZERO:
         doc.payment_status = "unpaid"
-    elif paid < doc.total:
+    elif paid < due:
         doc.payment_status = "partial"
     else:
         doc.payment_status = "paid"
@@ -217,6 +217,19 @@ def _create_draft(session: Session, actor: Principal, lease: Lease, month: Month
     return doc
 
 
+def require_landlord(session: Session) -> None:
+    """A legal document names its landlord: refuse to issue one before the landlord is known."""
+    from homecrm.settings.sections import CompanySettings, GeneralSettings
+
+    company = load_section(session, CompanySettings)
+    name = company.name or load_section(session, GeneralSettings).company_name
+    if not name or not company.address or not company.city:
+        raise ValidationError(
+            _("Fill in the landlord's name and address in Settings > Company information before issuing documents."),
+            field="landlord",
+        )
+
+
 def issue_document(
     session: Session, *, actor: Principal, document_id: int, on: date | None = None
 ) -> RentDocument:
@@ -225,8 +238,9 @@ def issue_document(
     doc = get_document(session, document_id, actor=actor)
     if doc.state != "draft":
         raise ConflictError(_("Document {number} is already issued.").format(number=doc.number))
-    if not doc.lines:
-        raise ValidationError(_("A document without lines cannot be issued."), field="lines")
+    if not doc.lines or doc.total <= ZERO:
+        raise ValidationError(_("A document must have lines and a positive total to be issued."), field="lines")
+    require_landlord(session)
     settings = load_section(session, ReceiptSettings)
     on = on or clock.today()
     period = numbering.counter_period(settings.number_format, on)
@@ -243,7 +257,12 @@ def issue_document(
     doc.state = "issued"
     doc.issued_on = on
     doc.issued_at = clock.now()
+    doc.issue_seq = numbering.take_next(session, numbering.ISSUE_SEQUENCE, "")
     session.flush()
+    # Money the tenant has in credit (an earlier over-payment) pays this document first.
+    from homecrm.billing.payments import _apply_credit
+
+    _apply_credit(session, actor, doc, on)
     return doc
 
 
@@ -323,6 +342,8 @@ def remove_line(session: Session, *, actor: Principal, line_id: int) -> None:
 
 # the month's batch -------------------------------------------------------------------------
 
+MONTHS_AHEAD = 3  # an avis d'échéance may be sent ahead; a document for 9999-12 is a typo
+
 
 @dataclass(frozen=True)
 class GenerationResult:
@@ -341,8 +362,16 @@ def generate_month(
 ) -> GenerationResult:
     """Issue the month's document for every active lease that has none yet (idempotent)."""
     require(session, actor, "documents", "create")
-    leases = active_leases(session, month.first, month.last)
     on = on or clock.today()
+    if month.first > Month.of(on).shift(MONTHS_AHEAD).first:
+        raise ValidationError(
+            _("{month} is too far ahead: documents can be issued at most {n} months in advance.").format(
+                month=str(month), n=MONTHS_AHEAD
+            ),
+            field="month",
+        )
+    require_landlord(session)
+    leases = active_leases(session, month.first, month.last)
     created: list[int] = []
     existing = 0
     for index, lease in enumerate(leases, start=1):
@@ -426,9 +455,9 @@ class DocumentRow:
             "tenant": self.tenant,
             "period": self.period,
             "status": self.status,
-            "total": str(self.total),
-            "paid": str(self.paid),
-            "balance": str(self.balance),
+            "total": str(quantize(self.total, self.currency)),
+            "paid": str(quantize(self.paid, self.currency)),
+            "balance": str(quantize(self.balance, self.currency)),
             "due_date": self.due_date.isoformat(),
             "overdue": self.overdue,
             "currency": self.currency,
@@ -488,11 +517,18 @@ def list_documents(
                 overdue=overdue,
                 currency=doc.currency,
                 total=doc.total,
-                paid=doc.amount_paid,
+                paid=doc.net_paid,
                 balance=doc.balance,
             )
         )
     return rows
+
+
+def document_months(session: Session, *, actor: Principal) -> list[Month]:
+    """Every month that has at least one document (for choosing a month to look at)."""
+    require(session, actor, "documents", "view_own")
+    starts = session.scalars(select(RentDocument.period_start).distinct())
+    return sorted({Month.of(day) for day in starts}, key=lambda m: (m.year, m.month), reverse=True)
 
 
 def documents_for_render(session: Session, ids: list[int]) -> list[RentDocument]:

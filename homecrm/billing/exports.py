@@ -18,9 +18,20 @@ from homecrm.security.principal import Principal, require
 from homecrm.store.models import RentDocument
 
 
+def _link_url(session: Session, doc, ctx: DocumentContext) -> str | None:
+    """The document's Stripe link if one exists for what it owes now (never created while printing)."""
+    if not ctx.stripe.enabled:
+        return None
+    from homecrm.payments.stripe_gateway import current_link, plan_for
+
+    link = current_link(session, doc, plan_for(doc, ctx.stripe))
+    return link.url if link else None
+
+
 def document_pdf(session: Session, *, actor: Principal, document_id: int) -> tuple[str, bytes]:
     doc = documents_for_render(session, [get_document(session, document_id, actor=actor).id])[0]
-    return pdf_filename(doc), render_rent_document_pdf(doc, DocumentContext.load(session))
+    ctx = DocumentContext.load(session)
+    return pdf_filename(doc), render_rent_document_pdf(doc, ctx, link_url=_link_url(session, doc, ctx))
 
 
 def month_document_ids(session: Session, month: Month, *, actor: Principal) -> list[int]:
@@ -59,7 +70,26 @@ def month_zip(
         # Build HTML in chunks so the ORM objects of the whole month are never all in memory.
         for start in range(0, len(ids), 200):
             for doc in documents_for_render(session, ids[start : start + 200]):
-                yield pdf_filename(doc), rent_document_html(doc, ctx)
+                yield pdf_filename(doc), rent_document_html(doc, ctx, link_url=_link_url(session, doc, ctx))
             session.expunge_all()
 
     return zip_pdfs(items(), count=len(ids), progress=progress, workers=workers)
+
+
+def credit_note_pdf(session: Session, *, actor: Principal, credit_note_id: int) -> tuple[str, bytes]:
+    from homecrm.billing.credit_notes import get_credit_note
+    from homecrm.render.credit_note import credit_note_filename
+    from homecrm.render.credit_note import credit_note_pdf as render
+
+    note = get_credit_note(session, credit_note_id, actor=actor)
+    return credit_note_filename(note), render(note, DocumentContext.load(session))
+
+
+def statement_pdf(session: Session, *, actor: Principal, customer_id: int, first, last) -> tuple[str, bytes]:
+    from homecrm.billing.statements import tenant_statement
+    from homecrm.crm.customers import get_customer
+    from homecrm.render.statement import statement_pdf as render
+
+    statement = tenant_statement(session, actor=actor, customer_id=customer_id, first=first, last=last)
+    customer = get_customer(session, customer_id, actor=actor)
+    return f"releve-{customer_id}-{first:%Y%m%d}-{last:%Y%m%d}.pdf", render(statement, customer, DocumentContext.load(session))

@@ -82,8 +82,14 @@ def parse_amount(text: str) -> Decimal:
         raise TypeError("parse_amount expects a string")
     error = ValidationError(_("\"{text}\" is not a valid amount.").format(text=text), field="amount")
     raw = text.strip()
-    for token in ("€", "EUR", "eur", *_SPACES):
-        raw = raw.replace(token, "")
+    for token in ("€", "EUR", "eur"):
+        raw = raw.replace(token, "").strip()
+    if any(ch in raw for ch in _SPACES):
+        # Spaces (and their narrow or no-break variants) may only group thousands: "1 234,50".
+        grouped = re.sub(f"[{_SPACES}]", " ", raw)
+        if not re.fullmatch(r"[+-]?\d{1,3}( \d{3})+([.,]\d+)?", grouped):
+            raise error
+        raw = grouped.replace(" ", "")
     sign = ""
     if raw[:1] in ("+", "-"):
         sign, raw = ("-" if raw[0] == "-" else ""), raw[1:]

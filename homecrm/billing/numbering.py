@@ -21,6 +21,9 @@ from homecrm.errors import ValidationError
 from homecrm.i18n import N_, _
 from homecrm.store.models import NumberCounter
 
+# Order in which documents of every kind are issued (decides what "issued after" means).
+ISSUE_SEQUENCE = "issue_order"
+
 NumberFormat = Literal["number", "year/number", "number-yy", "number/mm/yyyy"]
 NUMBER_FORMATS: dict[str, str] = {
     "number": N_("Number (000001)"),

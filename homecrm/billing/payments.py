@@ -1,25 +1,32 @@
-"""Payments received against rent documents.
+"""Payments received against rent documents, and the tenant's credit.
 
 Recording or deleting a payment re-derives the document's status, hence its title
-(avis d'échéance → reçu → quittance), in the same transaction.
+(avis d'échéance → reçu → quittance), in the same transaction. Money beyond what a document
+still owes is never lost: it becomes a credit on the tenant's account, used automatically by
+their next documents. A sum received "on account" is allocated to the oldest debts first.
 """
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pydantic import Field, field_validator
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homecrm import clock
 from homecrm.billing.documents import get_document, refresh_payment_status
+from homecrm.billing.money import ZERO, money
 from homecrm.errors import ConflictError, NotFoundError, ValidationError
 from homecrm.i18n import N_, _
 from homecrm.inputs import InputModel, MoneyInput, parse_input
 from homecrm.render.formatting import Formats
-from homecrm.security.principal import Principal, require
-from homecrm.store.models import Payment
+from homecrm.security.principal import Principal, require, require_visible
+from homecrm.store.models import Customer, CustomerCredit, Payment, RentDocument
 
 PAYMENT_MODE_LABELS: dict[str, str] = {
     "transfer": N_("Bank transfer"),
@@ -27,7 +34,9 @@ PAYMENT_MODE_LABELS: dict[str, str] = {
     "cash": N_("Cash"),
     "card": N_("Card"),
     "direct_debit": N_("Direct debit"),
+    "credit": N_("Tenant's credit"),
 }
+RECEIVED_MODES = ("transfer", "cheque", "cash", "card", "direct_debit")
 _MODE_ALIASES = {
     "virement": "transfer",
     "cheque": "cheque",
@@ -38,7 +47,7 @@ _MODE_ALIASES = {
     "cb": "card",
     "prelevement": "direct_debit",
     "prélèvement": "direct_debit",
-    **{code: code for code in PAYMENT_MODE_LABELS},
+    **{code: code for code in RECEIVED_MODES},
 }
 
 
@@ -65,54 +74,195 @@ class PaymentInput(InputModel):
         return payment_mode(v)
 
 
-def record_payment(
-    session: Session, *, actor: Principal, document_id: int, data: dict[str, Any] | PaymentInput
-) -> Payment:
-    """Record money received for a document; over the balance is refused."""
-    require(session, actor, "payments", "create")
-    doc = get_document(session, document_id, actor=actor)
-    parsed = parse_input(PaymentInput, data)
+def _money(amount: Decimal, currency: str) -> str:
+    return Formats().money(amount, currency)
+
+
+def exact_amount(amount: Decimal, currency: str, field: str = "amount") -> Decimal:
+    """Refuse an amount finer than the currency allows (50.5 JPY)."""
+    try:
+        return money(amount, currency)
+    except ValidationError as exc:
+        raise ValidationError(str(exc), field=field) from None
+
+
+def _check_payable(doc: RentDocument, paid_on: date) -> None:
     if doc.state == "draft":
         raise ConflictError(_("Issue the document before recording a payment."))
     if doc.state == "cancelled":
         raise ConflictError(_("Document {number} is cancelled.").format(number=doc.number))
-    if parsed.paid_on > clock.today():
+    if paid_on > clock.today():
         raise ValidationError(_("The payment date is in the future."), field="paid_on")
-    if parsed.amount > doc.balance:
-        fmt = Formats()
+    if doc.issued_on and paid_on < doc.issued_on:
         raise ValidationError(
-            _("{amount} is more than the balance due on {number} ({balance}).").format(
-                amount=fmt.money(parsed.amount, doc.currency),
-                number=doc.number,
-                balance=fmt.money(doc.balance, doc.currency),
-            ),
-            field="amount",
+            _("The payment date is before the document's issue date ({date}).").format(date=doc.issued_on.isoformat()),
+            field="paid_on",
         )
-    payment = Payment(
-        document=doc,
-        amount=parsed.amount,
-        paid_on=parsed.paid_on,
-        mode=parsed.mode,
-        reference=parsed.reference,
-        notes=parsed.notes,
-        created_by_id=actor.user_id,
-    )
-    session.add(payment)
+
+
+def _new_credit(session: Session, *, customer_id: int, currency: str, amount: Decimal, received_on: date,
+                origin_payment: Payment | None = None, note: str = "", credit_note_id: int | None = None,
+                mode: str = "", reference: str = "") -> CustomerCredit:
+    credit = CustomerCredit(customer_id=customer_id, currency=currency, amount=amount, remaining=amount,
+                            received_on=received_on, note=note[:300], origin_credit_note_id=credit_note_id,
+                            mode=mode, reference=reference[:100])
+    if origin_payment is not None:
+        session.flush()
+        credit.origin_payment_id = origin_payment.id
+    session.add(credit)
+    session.flush()
+    return credit
+
+
+def _settle(session: Session, doc: RentDocument) -> None:
     session.flush()
     session.refresh(doc, ["payments"])
     refresh_payment_status(doc)
     session.flush()
+
+
+def record_payment(
+    session: Session, *, actor: Principal, document_id: int, data: dict[str, Any] | PaymentInput,
+    provider: str = "", external_id: str | None = None,
+) -> Payment:
+    """Record money received for a document; any excess becomes the tenant's credit."""
+    require(session, actor, "payments", "create")
+    doc = get_document(session, document_id, actor=actor)
+    parsed = parse_input(PaymentInput, data)
+    exact_amount(parsed.amount, doc.currency)
+    _check_payable(doc, parsed.paid_on)
+    if doc.balance <= ZERO:
+        raise ConflictError(
+            _("{number} is already paid: record the sum on the tenant's account instead.").format(number=doc.number)
+        )
+    applied = min(parsed.amount, doc.balance)
+    excess = parsed.amount - applied
+    payment = Payment(
+        document=doc, amount=applied, paid_on=parsed.paid_on, mode=parsed.mode, reference=parsed.reference,
+        notes=parsed.notes, created_by_id=actor.user_id, provider=provider, external_id=external_id,
+        receipt_key=uuid.uuid4().hex,
+    )
+    session.add(payment)
+    if excess > ZERO:
+        _new_credit(session, customer_id=doc.customer_id, currency=doc.currency, amount=excess,
+                    received_on=parsed.paid_on, origin_payment=payment,
+                    note=_("Over-payment on {number}").format(number=doc.number))
+    _settle(session, doc)
     return payment
 
 
+@dataclass(frozen=True)
+class Allocation:
+    document_id: int
+    number: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class OnAccountResult:
+    allocations: list[Allocation]
+    credit: Decimal
+
+
+def record_payment_on_account(
+    session: Session, *, actor: Principal, customer_id: int, data: dict[str, Any] | PaymentInput,
+) -> OnAccountResult:
+    """A sum received from a tenant, spread over their unpaid documents, oldest due date first."""
+    require(session, actor, "payments", "create")
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFoundError(_("Tenant #{id} does not exist.").format(id=customer_id))
+    require_visible(actor, "tenants", customer.created_by_id)
+    parsed = parse_input(PaymentInput, data)
+    if parsed.paid_on > clock.today():
+        raise ValidationError(_("The payment date is in the future."), field="paid_on")
+    open_docs = [
+        d for d in session.scalars(
+            select(RentDocument)
+            .where(RentDocument.customer_id == customer_id, RentDocument.state == "issued")
+            .order_by(RentDocument.due_date, RentDocument.id)
+        )
+        if d.balance > ZERO and (d.issued_on is None or d.issued_on <= parsed.paid_on)
+    ]
+    key = uuid.uuid4().hex
+    remaining = parsed.amount
+    allocations: list[Allocation] = []
+    first_payment: Payment | None = None
+    currency = open_docs[0].currency if open_docs else "EUR"
+    for doc in open_docs:
+        if remaining <= ZERO:
+            break
+        part = min(remaining, doc.balance)
+        payment = Payment(document=doc, amount=part, paid_on=parsed.paid_on, mode=parsed.mode,
+                          reference=parsed.reference, notes=parsed.notes, created_by_id=actor.user_id, receipt_key=key)
+        session.add(payment)
+        first_payment = first_payment or payment
+        _settle(session, doc)
+        allocations.append(Allocation(doc.id, doc.number or "", part))
+        remaining -= part
+    if remaining > ZERO:
+        _new_credit(session, customer_id=customer_id, currency=currency, amount=remaining, received_on=parsed.paid_on,
+                    origin_payment=first_payment, note=_("Payment on account {reference}").format(reference=parsed.reference).strip(),
+                    mode=parsed.mode, reference=parsed.reference)
+    return OnAccountResult(allocations=allocations, credit=remaining)
+
+
+def apply_credit(session: Session, *, actor: Principal, document_id: int, on: date | None = None) -> Decimal:
+    """Use the tenant's available credit (oldest first) to pay a document; returns what was used."""
+    require(session, actor, "payments", "create")
+    doc = get_document(session, document_id, actor=actor)
+    return _apply_credit(session, actor, doc, on or doc.issued_on or clock.today())
+
+
+def _apply_credit(session: Session, actor: Principal, doc: RentDocument, on: date) -> Decimal:
+    if doc.state != "issued" or doc.balance <= ZERO:
+        return ZERO
+    credits = session.scalars(
+        select(CustomerCredit)
+        .where(CustomerCredit.customer_id == doc.customer_id, CustomerCredit.remaining > 0,
+               CustomerCredit.currency == doc.currency)
+        .order_by(CustomerCredit.received_on, CustomerCredit.id)
+    ).all()
+    used = ZERO
+    for credit in credits:
+        if doc.balance - used <= ZERO:
+            break
+        part = min(credit.remaining, doc.balance - used)
+        credit.remaining -= part
+        session.add(Payment(document=doc, amount=part, paid_on=max(on, credit.received_on), mode="credit",
+                            reference=_("Credit of {date}").format(date=credit.received_on.isoformat()),
+                            credit_id=credit.id, created_by_id=actor.user_id, receipt_key=uuid.uuid4().hex))
+        used += part
+    if used:
+        _settle(session, doc)
+    return used
+
+
+def available_credit(session: Session, *, actor: Principal, customer_id: int) -> Decimal:
+    require(session, actor, "payments", "view_own")
+    total = sum(
+        session.scalars(select(CustomerCredit.remaining).where(CustomerCredit.customer_id == customer_id)), ZERO
+    )
+    return Decimal(total)
+
+
 def delete_payment(session: Session, *, actor: Principal, payment_id: int) -> None:
+    """Delete a payment; a credit it created must not be used yet, a credit it used comes back."""
     require(session, actor, "payments", "delete")
     payment = session.get(Payment, payment_id)
     if payment is None:
         raise NotFoundError(_("Payment #{id} does not exist.").format(id=payment_id))
     doc = get_document(session, payment.document_id, actor=actor)
+    created = session.scalars(select(CustomerCredit).where(CustomerCredit.origin_payment_id == payment.id)).all()
+    for credit in created:
+        if credit.remaining < credit.amount:
+            raise ConflictError(
+                _("The extra {amount} of this payment was already used by a later document: delete that use first.").format(
+                    amount=_money(credit.amount, credit.currency)
+                )
+            )
+        session.delete(credit)
+    if payment.mode == "credit" and payment.credit is not None:
+        payment.credit.remaining += payment.amount
     session.delete(payment)
-    session.flush()
-    session.refresh(doc, ["payments"])
-    refresh_payment_status(doc)
-    session.flush()
+    _settle(session, doc)

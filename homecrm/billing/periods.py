@@ -19,8 +19,8 @@ class Month:
     @classmethod
     def parse(cls, text: str) -> Month:
         """``YYYY-MM`` → Month; anything else is refused with the expected form."""
-        match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
-        if not match or not 1 <= int(match.group(2)) <= 12:
+        match = re.fullmatch(r"\s*(\d{4})-(\d{2})\s*", text or "")
+        if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2099:
             raise ValidationError(
                 _("\"{text}\" is not a month: use YYYY-MM, e.g. 2026-03.").format(text=text), field="month"
             )

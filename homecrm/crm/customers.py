@@ -10,7 +10,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from homecrm import validation
-from homecrm.errors import ConflictError, NotFoundError, ValidationError
+from homecrm.errors import ConflictError, NotFoundError, ValidationError, check_version
 from homecrm.i18n import _
 from homecrm.inputs import InputModel, parse_input
 from homecrm.security.principal import Principal, require, require_visible
@@ -109,10 +109,12 @@ def create_customer(session: Session, *, actor: Principal, data: dict[str, Any] 
 
 
 def update_customer(
-    session: Session, *, actor: Principal, customer_id: int, data: dict[str, Any] | CustomerInput
+    session: Session, *, actor: Principal, customer_id: int, data: dict[str, Any] | CustomerInput,
+    expected_version: str | None = None,
 ) -> Customer:
     require(session, actor, "tenants", "edit")
     customer = get_customer(session, customer_id, actor=actor)
+    check_version(customer, expected_version)
     parsed = _validate(session, data)
     for key, value in parsed.model_dump().items():
         setattr(customer, key, value)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from homecrm.billing.money import check_currency
-from homecrm.errors import ConflictError, NotFoundError, ValidationError
+from homecrm.errors import ConflictError, NotFoundError, ValidationError, check_version
 from homecrm.i18n import N_, _
 from homecrm.inputs import InputModel, MoneyInput, parse_input
 from homecrm.security.principal import Principal, require, require_visible
@@ -34,7 +34,7 @@ class LeaseInput(InputModel):
     unit_id: int
     start_date: date
     end_date: date | None = None
-    rent: MoneyInput = Field(..., ge=0)
+    rent: MoneyInput = Field(..., gt=0)
     charges: MoneyInput = Field(Decimal("0"), ge=0)
     deposit: MoneyInput = Field(Decimal("0"), ge=0)
     due_day: int = Field(1, ge=1, le=31)
@@ -70,6 +70,15 @@ class LeaseInput(InputModel):
 
 
 def _check(session: Session, parsed: LeaseInput, lease_id: int | None = None) -> None:
+    from homecrm.billing.money import money
+    from homecrm.render.formatting import Formats
+
+    fmt = Formats()
+    for name in ("rent", "charges", "deposit"):
+        try:
+            money(getattr(parsed, name), parsed.currency)
+        except ValidationError as exc:
+            raise ValidationError(str(exc), field=name) from None
     if session.get(Customer, parsed.customer_id) is None:
         raise ValidationError(_("Choose an existing tenant."), field="customer_id")
     unit = session.get(Unit, parsed.unit_id)
@@ -84,7 +93,7 @@ def _check(session: Session, parsed: LeaseInput, lease_id: int | None = None) ->
                 _(
                     "The deposit of a residential lease is at most {months} month(s) of rent "
                     "excluding charges ({limit})."
-                ).format(months=2 if parsed.furnished else 1, limit=limit),
+                ).format(months=2 if parsed.furnished else 1, limit=fmt.money(limit, parsed.currency)),
                 field="deposit",
             )
     overlapping = select(Lease).where(
@@ -98,7 +107,7 @@ def _check(session: Session, parsed: LeaseInput, lease_id: int | None = None) ->
     if other is not None:
         raise ValidationError(
             _("{unit} is already let to {tenant} from {start} over these dates.").format(
-                unit=unit.label, tenant=other.customer.display_name, start=other.start_date.isoformat()
+                unit=unit.label, tenant=other.customer.display_name, start=fmt.date(other.start_date)
             ),
             field="start_date",
         )
@@ -115,16 +124,47 @@ def create_lease(session: Session, *, actor: Principal, data: dict[str, Any] | L
 
 
 def update_lease(
-    session: Session, *, actor: Principal, lease_id: int, data: dict[str, Any] | LeaseInput
+    session: Session, *, actor: Principal, lease_id: int, data: dict[str, Any] | LeaseInput,
+    expected_version: str | None = None,
 ) -> Lease:
     require(session, actor, "leases", "edit")
     lease = get_lease(session, lease_id, actor=actor)
+    check_version(lease, expected_version)
     parsed = parse_input(LeaseInput, data)
     _check(session, parsed, lease_id=lease_id)
+    _check_documents_fit(session, lease, parsed)
     for key, value in parsed.model_dump().items():
         setattr(lease, key, value)
     session.flush()
     return lease
+
+
+def _check_documents_fit(session: Session, lease: Lease, parsed: LeaseInput) -> None:
+    """Dates, tenant or unit cannot change under documents already issued for other terms."""
+    from homecrm.render.formatting import Formats
+
+    issued = session.scalars(
+        select(RentDocument).where(RentDocument.lease_id == lease.id, RentDocument.state != "cancelled")
+        .order_by(RentDocument.period_start)
+    ).all()
+    if not issued:
+        return
+    if parsed.customer_id != lease.customer_id or parsed.unit_id != lease.unit_id:
+        raise ValidationError(
+            _("This lease has documents: its tenant and unit cannot change (create a new lease instead)."),
+            field="customer_id",
+        )
+    outside = [d for d in issued if (parsed.end_date and d.period_end > parsed.end_date) or d.period_start < parsed.start_date]
+    if outside:
+        fmt = Formats()
+        raise ValidationError(
+            _("Documents already issued fall outside these dates ({numbers}): cancel them with a credit note first, "
+              "then issue corrected ones (the last month is then charged pro rata up to {end}).").format(
+                numbers=", ".join(d.number or _("draft") for d in outside[:5]),
+                end=fmt.date(parsed.end_date) if parsed.end_date else "—",
+            ),
+            field="end_date",
+        )
 
 
 def get_lease(session: Session, lease_id: int, *, actor: Principal) -> Lease:

@@ -15,13 +15,16 @@ from sqlalchemy.orm import Session
 from homecrm.i18n import normalize_language
 from homecrm.settings import load_section
 from homecrm.settings.sections import (
+    BankTransferSettings,
     ClientSettings,
+    CreditNoteSettings,
     CompanySettings,
     FinanceSettings,
     GeneralSettings,
     LocalizationSettings,
     PdfFormatSettings,
     PdfSettings,
+    StripeSettings,
 )
 from homecrm.settings.sections.pdf import PDF_FONTS
 from homecrm.store.models import Asset
@@ -59,6 +62,9 @@ class DocumentContext:
     pdf: PdfSettings
     formats: PdfFormatSettings
     logo_uri: str | None
+    stripe: StripeSettings
+    bank: BankTransferSettings
+    credit_notes: CreditNoteSettings
 
     @classmethod
     def load(cls, session: Session) -> DocumentContext:
@@ -73,6 +79,9 @@ class DocumentContext:
             pdf=pdf,
             formats=load_section(session, PdfFormatSettings),
             logo_uri=asset_data_uri(session, pdf.custom_logo or general.logo),
+            stripe=load_section(session, StripeSettings),
+            bank=load_section(session, BankTransferSettings),
+            credit_notes=load_section(session, CreditNoteSettings),
         )
 
     def language_for(self, customer_language: str | None) -> str:

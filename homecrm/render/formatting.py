@@ -109,6 +109,10 @@ class Formats:
             text = "1er" + text[1:]
         return text
 
+    def short_month(self, value: date) -> str:
+        """"janv. 26" / "Jan 26" (chart axes)."""
+        return babel_format_date(value, "MMM yy", locale=self.lang)
+
     def month(self, value: date) -> str:
         """"mars 2026" / "March 2026"."""
         return babel_format_date(value, "LLLL y", locale=self.lang)

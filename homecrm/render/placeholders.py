@@ -16,22 +16,23 @@ from homecrm.i18n import _
 _formatter = string.Formatter()
 
 
-def placeholders_in(template: str) -> list[str]:
+def placeholders_in(template: str, example: str = "name") -> list[str]:
     """Field names used by ``template``; raises ``ValidationError`` when it does not parse."""
     try:
         parsed = list(_formatter.parse(template))
-    except ValueError as exc:
+    except ValueError:
         raise ValidationError(
-            _("The format has an unbalanced brace: {error}.").format(error=exc)
-        ) from exc
+            _("The format has an unbalanced brace: close every {{ with }} (write {{{{ for a literal brace).")
+        ) from None
     names: list[str] = []
     for _literal, field, spec, conversion in parsed:
         if field is None:
             continue
         if spec or conversion or not field.isidentifier():
             raise ValidationError(
-                _("Unsupported placeholder {{{field}}}: use plain names such as {{company_name}}.").format(
-                    field=field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+                _("Unsupported placeholder {{{field}}}: use a plain name such as {{{example}}}.").format(
+                    field=field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else ""),
+                    example=example,
                 )
             )
         names.append(field)
@@ -40,9 +41,11 @@ def placeholders_in(template: str) -> list[str]:
 
 def check_template(template: str, allowed: Iterable[str], *, field: str | None = None) -> str:
     """Refuse a template that uses placeholders outside ``allowed``, naming them."""
+    allowed = list(allowed)
     allowed_set = set(allowed)
     try:
-        unknown = sorted({name for name in placeholders_in(template) if name not in allowed_set})
+        unknown = sorted({name for name in placeholders_in(template, allowed[0] if allowed else "name")
+                          if name not in allowed_set})
     except ValidationError as exc:
         raise ValidationError(str(exc), field=field) from exc
     if unknown:

@@ -75,7 +75,33 @@ def _premises(doc: RentDocument) -> str:
     return f"{prop.name} – {unit.name}" + (f", {address}" if address else "")
 
 
-def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str) -> dict:
+def _payment_options(doc: RentDocument, ctx: DocumentContext, fmt: Formats, link_url: str | None) -> list[dict]:
+    """How the tenant can pay what is still owed: the Stripe link and/or bank transfer details."""
+    if doc.state != "issued" or doc.balance <= 0:
+        return []
+    options = []
+    if link_url and ctx.pdf.show_payment_link and ctx.stripe.enabled:
+        from homecrm.payments.stripe_gateway import plan_for
+
+        plan = plan_for(doc, ctx.stripe)
+        lines = [_("Pay online: {url}").format(url=link_url)]
+        if plan.available and plan.fee:
+            lines.append(_("Card payment fee: {fee}").format(fee=fmt.money(plan.fee, doc.currency)))
+        options.append({"label": ctx.stripe.label, "url": link_url, "lines": lines})
+    if ctx.bank.enabled and ctx.bank.iban:
+        lines = [f"IBAN : {ctx.bank.iban}"]
+        if ctx.bank.bic:
+            lines.append(f"BIC : {ctx.bank.bic}")
+        if ctx.bank.account_holder:
+            lines.append(_("Account holder: {name}").format(name=ctx.bank.account_holder))
+        lines.append(_("Reference: {number}").format(number=doc.number))
+        options.append({"label": ctx.bank.label, "url": None, "lines": lines})
+    if not ctx.stripe.default_selected:
+        options.reverse()
+    return options
+
+
+def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str, *, link_url: str | None = None) -> dict:
     """Plain strings for the template, in ``lang`` (call inside ``language(lang)``)."""
     fmt = Formats.from_settings(ctx.finance, ctx.localization, lang)
     finance = ctx.finance
@@ -135,29 +161,44 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str) -> di
     landlord = ctx.landlord_name
     tenant = doc.customer.display_name
     start, end, due = fmt.date(doc.period_start), fmt.date(doc.period_end), fmt.date(doc.due_date)
+    received = [p for p in doc.payments]
+    dates = ", ".join(dict.fromkeys(fmt.date(p.paid_on) for p in received))
     paid_status = doc.payment_status
-    if paid_status == "paid":
+    commercial = doc.lease.regime == "commercial"
+    if doc.state == "cancelled":
+        legal = [_("This document was cancelled by a credit note; nothing remains due.")]
+    elif paid_status == "paid":
         legal = [
-            _(
+            (_(
+                "I, the undersigned {landlord}, landlord of the commercial premises described above, acknowledge "
+                "receipt from {tenant} of the sum of {amount}{words} for the rent and charges of the "
+                "period from {start} to {end}, and give a receipt for it, without prejudice to all my rights."
+            ) if commercial else _(
                 "I, the undersigned {landlord}, landlord of the premises described above, acknowledge "
                 "receipt from {tenant} of the sum of {amount}{words} for the rent and charges of the "
                 "period from {start} to {end}, and give a receipt for it, without prejudice to all my rights."
-            ).format(
-                landlord=landlord, tenant=tenant, amount=fmt.money(doc.total, currency),
-                words=words(doc.total), start=start, end=end,
-            )
+            )).format(
+                landlord=landlord, tenant=tenant, amount=fmt.money(doc.net_paid, currency),
+                words=words(doc.net_paid), start=start, end=end,
+            ),
+            ngettext("Payment received on {dates}.", "Payments received on {dates}.", len(received)).format(dates=dates),
         ]
     elif paid_status == "partial":
         legal = [
-            _(
+            (_(
+                "I, the undersigned {landlord}, landlord of the commercial premises described above, acknowledge "
+                "receipt from {tenant} of the sum of {amount}{words} as a part payment of the rent and "
+                "charges of the period from {start} to {end}, which amount to {total}. Balance still due: {balance}."
+            ) if commercial else _(
                 "I, the undersigned {landlord}, landlord of the premises described above, acknowledge "
                 "receipt from {tenant} of the sum of {amount}{words} as a part payment of the rent and "
                 "charges of the period from {start} to {end}, which amount to {total}. Balance still due: {balance}."
-            ).format(
-                landlord=landlord, tenant=tenant, amount=fmt.money(doc.amount_paid, currency),
-                words=words(doc.amount_paid), start=start, end=end,
-                total=fmt.money(doc.total, currency), balance=fmt.money(doc.balance, currency),
+            )).format(
+                landlord=landlord, tenant=tenant, amount=fmt.money(doc.net_paid, currency),
+                words=words(doc.net_paid), start=start, end=end,
+                total=fmt.money(doc.amount_due, currency), balance=fmt.money(doc.balance, currency),
             ),
+            ngettext("Payment received on {dates}.", "Payments received on {dates}.", len(received)).format(dates=dates),
             _("This receipt is not a rent receipt (quittance): the rent of the period has not been paid in full."),
         ]
     else:
@@ -171,11 +212,15 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str) -> di
     if has_tax:
         legal.append(_("Amounts include VAT where shown."))
 
+    credit_lines = []
+    if doc.amount_credited:
+        credit_lines.append((_("Credit notes"), fmt.money(-doc.amount_credited, currency)))
+        credit_lines.append((_("Net amount due"), fmt.money(doc.amount_due, currency)))
     payments = [
         {"date": fmt.date(p.paid_on), "mode": _(PAYMENT_MODE_LABELS[p.mode]), "amount": fmt.money(p.amount, currency)}
-        for p in doc.payments
-    ]
-    signed_on = max((p.paid_on for p in doc.payments), default=None) or doc.issued_on or doc.period_start
+        for p in received
+    ] if ctx.pdf.show_payments else []
+    signed_on = max((p.paid_on for p in received), default=None) or doc.issued_on or doc.period_start
     place = ctx.company.city
     signed_at = (
         _("Done at {place}, on {date}").format(place=place, date=fmt.date(signed_on))
@@ -190,10 +235,12 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str) -> di
         "status_label": status_label,
         "company_lines": company_lines(ctx),
         "tenant_lines": tenant_lines(ctx, doc.customer),
-        "premises": _premises(doc),
-        "period_text": _("from {start} to {end}").format(start=start, end=end),
-        "issued_on": fmt.date(doc.issued_on) if doc.issued_on else _("Draft"),
-        "due_date": due,
+        "meta": [
+            (_("Commercial premises let") if commercial else _("Rented premises"), _premises(doc)),
+            (_("Period"), _("from {start} to {end}").format(start=start, end=end)),
+            (_("Issue date"), fmt.date(doc.issued_on) if doc.issued_on else _("Draft")),
+            (_("Due date"), due),
+        ],
         "lines": lines,
         "show_tax_column": show_tax_column,
         "has_tax": has_tax,
@@ -201,33 +248,35 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str) -> di
         "tax_summary": tax_summary,
         "total_label": _("Total incl. tax") if has_tax else _("Total"),
         "total": fmt.money(doc.total, currency),
-        "paid_line": paid_status != "unpaid",
-        "paid": fmt.money(doc.amount_paid, currency),
-        "balance_line": paid_status == "partial",
+        "credit_lines": credit_lines,
+        "paid_line": ctx.pdf.show_payments and paid_status != "unpaid",
+        "paid": fmt.money(doc.net_paid, currency),
+        "balance_line": ctx.pdf.show_payments and doc.balance > 0 and paid_status != "unpaid",
         "balance": fmt.money(doc.balance, currency),
         "payments": payments,
+        "payments_heading": ngettext("Payment received", "Payments received", len(payments)),
         "legal": legal,
+        "pay_online": _payment_options(doc, ctx, fmt, link_url),
         "landlord": landlord,
         "signed_at": signed_at,
         "page_label_css": css_string(_("Page")),
-        "payments_heading": ngettext("Payment received", "Payments received", len(payments)),
     }
 
 
-def rent_document_html(doc: RentDocument, ctx: DocumentContext) -> str:
+def rent_document_html(doc: RentDocument, ctx: DocumentContext, *, link_url: str | None = None) -> str:
     lang = ctx.language_for(doc.customer.language)
     with language(lang):
-        view = rent_document_view(doc, ctx, lang)
+        view = rent_document_view(doc, ctx, lang, link_url=link_url)
         return render_html("rent_document.html", page=ctx.page_view(ctx.formats.receipt), doc=view)
 
 
-def render_rent_document_pdf(doc: RentDocument, ctx: DocumentContext) -> bytes:
+def render_rent_document_pdf(doc: RentDocument, ctx: DocumentContext, *, link_url: str | None = None) -> bytes:
     from homecrm.render.pdf import renderer
 
-    return renderer().render(rent_document_html(doc, ctx))
+    return renderer().render(rent_document_html(doc, ctx, link_url=link_url))
 
 
 def pdf_filename(doc: RentDocument) -> str:
-    kind = {"paid": "quittance", "partial": "recu", "unpaid": "avis"}[doc.payment_status]
+    kind = "annule" if doc.state == "cancelled" else {"paid": "quittance", "partial": "recu", "unpaid": "avis"}[doc.payment_status]
     safe_number = (doc.number or f"brouillon-{doc.id}").replace("/", "-")
     return f"{kind}-{safe_number}.pdf"

@@ -24,7 +24,9 @@ from homecrm.store.models import (
     Asset,
     AuditEntry,
     Contact,
+    CreditNote,
     Customer,
+    CustomerCredit,
     Department,
     Lease,
     Payment,
@@ -50,6 +52,8 @@ def _label(obj: Any) -> str:
         return obj.number or f"draft #{obj.id}"
     if isinstance(obj, Payment):
         return f"{obj.amount} {obj.paid_on}"
+    if isinstance(obj, CreditNote):
+        return obj.number or f"draft #{obj.id}"
     for attr in ("name", "email", "label"):
         value = getattr(obj, attr, None)
         if isinstance(value, str) and value:
@@ -71,6 +75,8 @@ AUDITED: dict[type, str] = {
     Role: "role",
     Department: "department",
     Asset: "asset",
+    CreditNote: "credit_note",
+    CustomerCredit: "tenant_credit",
 }
 
 

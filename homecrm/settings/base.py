@@ -221,11 +221,25 @@ def validate_section(
         candidate = cls.model_validate(merged)
     except PydanticValidationError as exc:
         raise as_validation_error(exc) from None
-    db_errors = candidate.check_in_db(session, current)
+    db_errors = {**_check_assets(session, cls, candidate), **candidate.check_in_db(session, current)}
     if db_errors:
         first = next(iter(db_errors))
         raise ValidationError(db_errors[first], field=first, errors=db_errors)
     return candidate
+
+
+def _check_assets(session: Session, cls: type[SettingsSection], candidate: SettingsSection) -> dict[str, str]:
+    """Image fields must point at an uploaded image."""
+    from homecrm.store.models import Asset
+
+    errors = {}
+    for name in cls.model_fields:
+        if cls.field_meta(name).get("widget") == "image":
+            asset_id = getattr(candidate, name)
+            asset = session.get(Asset, asset_id) if asset_id is not None else None
+            if asset_id is not None and (asset is None or not asset.content_type.startswith("image/")):
+                errors[name] = _("No uploaded image #{id}.").format(id=asset_id)
+    return errors
 
 
 def save_section(session: Session, cls: type[S], changes: Mapping[str, Any], *, actor: Principal) -> S:

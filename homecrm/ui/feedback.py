@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from homecrm.errors import HomecrmError, ValidationError
 from homecrm.ui.db import writing
+from homecrm.ui.text import md
 
 T = TypeVar("T")
 _FLASH_KEY = "_flash_messages"
@@ -25,8 +26,9 @@ def flash(kind: str, text: str) -> None:
 
 
 def show_flashes() -> None:
+    # Messages may quote user text (a tenant's name): shown literally, never as Markdown.
     for kind, text in st.session_state.pop(_FLASH_KEY, []):
-        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(text)
+        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(md(text))
 
 
 def set_field_errors(form: str, errors: dict[str, str]) -> None:
@@ -44,7 +46,7 @@ def clear_field_errors(form: str) -> None:
 def show_field_error(form: str, field: str) -> None:
     message = field_errors(form).get(field)
     if message:
-        st.error(message, icon=":material/error:")
+        st.error(md(message), icon=":material/error:")
 
 
 def run_action(
@@ -70,3 +72,20 @@ def run_action(
     if success:
         flash("success", success(result) if callable(success) else success)
     return result
+
+
+def confirm_button(
+    label: str,
+    *,
+    key: str,
+    question: str,
+    action: Callable[[Session], T],
+    success: str | Callable[[T], str] | None = None,
+    disabled: bool = False,
+) -> None:
+    """A destructive action behind a confirmation: the button opens a popover asking first."""
+    from homecrm.i18n import _
+
+    with st.popover(label, disabled=disabled):
+        st.markdown(md(question))
+        st.button(_("Confirm"), key=key, type="primary", on_click=run_action, args=(action,), kwargs={"success": success})

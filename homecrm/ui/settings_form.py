@@ -115,8 +115,27 @@ def _collect(session: Session, cls: type[SettingsSection], current: SettingsSect
                 values[name] = None
             continue
         if key in st.session_state:
-            values[name] = st.session_state[key]
+            loaded = st.session_state.get(_loaded_key(cls), {})
+            # Only what this form changed: another tab's changes to other fields are kept.
+            if name not in loaded or st.session_state[key] != loaded[name]:
+                values[name] = st.session_state[key]
     return values
+
+
+def _loaded_key(cls: type[SettingsSection]) -> str:
+    return f"settings.{cls.section}.__loaded"
+
+
+def _widget_value(cls: type[SettingsSection], name: str, value: Any) -> Any:
+    """The value the widget shows for a stored value (to tell later what the user changed)."""
+    field = cls.model_fields[name]
+    if field.annotation is bool:
+        return bool(value)
+    if field.annotation is int:
+        return int(value)
+    if "choices" in cls.field_meta(name):
+        return value
+    return "" if value is None else str(value)
 
 
 def _reset_widgets(cls: type[SettingsSection]) -> None:
@@ -136,9 +155,12 @@ def _save(cls: type[SettingsSection], actor: Principal) -> None:
         _reset_widgets(cls)
 
 
-def settings_page(cls: type[SettingsSection], actor: Principal) -> None:
-    """Draw the whole settings page of ``cls``; only users with the settings "edit" right may save."""
-    st.title(_(cls.title))
+def settings_page(cls: type[SettingsSection], actor: Principal, *, heading: str = "title") -> None:
+    """Draw the whole settings page of ``cls``; only users with the settings "edit" right may save.
+
+    ``heading="subheader"`` when several sections share a page.
+    """
+    (st.subheader if heading == "subheader" else st.title)(_(cls.title))
     if cls.intro:
         st.caption(_(cls.intro))
     show_flashes()
@@ -147,6 +169,11 @@ def settings_page(cls: type[SettingsSection], actor: Principal) -> None:
         show_field_error(form, "__all__")
     with reading() as session, st.form(form, enter_to_submit=False):
         current = load_section(session, cls)
+        st.session_state[_loaded_key(cls)] = {
+            name: _widget_value(cls, name, getattr(current, name))
+            for name in cls.model_fields
+            if cls.field_meta(name).get("widget") not in ("image", "secret")
+        }
         for name in cls.model_fields:
             _draw_field(session, cls, name, getattr(current, name))
             show_field_error(form, name)

@@ -10,6 +10,7 @@ from homecrm.security.accounts import create_user, list_departments, list_roles,
 from homecrm.ui.db import reading
 from homecrm.ui.feedback import run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
+from homecrm.ui.choice import keep_choice
 from homecrm.ui.page import page_setup
 
 actor = page_setup(admin=True)
@@ -76,6 +77,7 @@ with st.expander(_("New staff account"), icon=":material/person_add:"):
 
 if users:
     names = {u[0]: f"{u[1]} <{u[2]}>" for u in users}
+    keep_choice("users.selected", list(names))
     selected = st.selectbox(_("Account"), list(names), format_func=names.get, key="users.selected")
     if selected in names:
         current = next(u for u in users if u[0] == selected)

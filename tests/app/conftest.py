@@ -62,3 +62,10 @@ def button(at: AppTest, label: str):
     matches = [b for b in at.button if b.label == label]
     assert matches, f"no button {label!r} in {[b.label for b in at.button]}"
     return matches[0]
+
+
+def plain(text: str) -> str:
+    """A message as the user reads it (Markdown escapes removed)."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", text)

@@ -9,7 +9,7 @@ from homecrm.security.accounts import create_admin, create_user, principal_for
 from homecrm.security.principal import Principal
 from homecrm.store.models import AuditEntry, Role, StaffUser
 from homecrm.ui.shell import PAGES
-from tests.app.conftest import PASSWORD, button, no_exception
+from tests.app.conftest import PASSWORD, button, no_exception, plain
 
 
 def make_staff(db, email="julie@test.fr", role="Gestionnaire"):
@@ -46,7 +46,7 @@ def test_sign_in_wrong_then_right_then_sign_out(db, page):
     at.text_input(key="login.password").input("wrong password!")
     button(at, "Se connecter").click()
     at.run()
-    assert any(e.value == "E-mail ou mot de passe incorrect." for e in at.error)
+    assert any(plain(e.value) == "E-mail ou mot de passe incorrect." for e in at.error)
     at.text_input(key="login.password").input(PASSWORD)
     button(at, "Se connecter").click()
     at.run()

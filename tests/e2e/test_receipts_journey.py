@@ -26,12 +26,13 @@ def test_issue_month_record_payment_download_pdf(db, app_server, browser_page):
     page.get_by_text("2 documents émis").wait_for()
     page.get_by_role("heading", name="Avis d'échéance QUI-000001").wait_for()
 
-    amount = page.get_by_label("Montant", exact=True)
+    amount = page.get_by_label("Montant", exact=True).first
     amount.fill("300,00")
     page.get_by_role("button", name="Enregistrer le paiement").click()
     page.get_by_text("Paiement enregistré.").wait_for()
     page.get_by_role("heading", name="Reçu QUI-000001").wait_for()
 
+    page.get_by_role("tab", name="PDF").click()
     with page.expect_download() as info:
         page.get_by_role("button", name="Télécharger le PDF").click()
     download = info.value

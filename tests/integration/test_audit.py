@@ -52,7 +52,7 @@ def test_each_kind_of_change_is_recorded_with_who_and_what(db, admin, frozen_tod
     assert renamed.changes["last_name"] == ["Dupont", "Durand"] and renamed.changes["email"] == ["", "d@test.fr"]
     rent = next(r for r in rows if r.entity == "lease" and r.action == "update")
     assert rent.changes["rent"] == ["650.00", "700.00"]
-    assert next(r for r in rows if r.entity == "setting").summary == "receipts.prefix"
+    assert "receipts.prefix" in {r.summary for r in rows if r.entity == "setting"}
     assert {r.actor for r in rows if r.entity == "unit"} == {"system"}  # factories act as the system
 
 

@@ -68,10 +68,10 @@ def test_generate_pay_pdf_and_export(db, capsys, tmp_path, frozen_today):
     assert code == 0 and "2" in out
     code, out, _ = run(capsys, "receipts", "generate", "--month", "2026-03")
     assert code == 0 and out.startswith("0 ")  # idempotent
-    code, out, err = run(capsys, "receipts", "pay", "QUI-000001", "--amount", "300,00", "--date", "2026-03-06", "--mode", "virement")
+    code, out, err = run(capsys, "receipts", "pay", "QUI-000001", "--amount", "300,00", "--date", "2026-03-12", "--mode", "virement")
     assert code == 0, err
     assert "Reçu" in out
-    code, out, _ = run(capsys, "receipts", "pay", "QUI-000001", "--amount", "430.00", "--date", "2026-03-07", "--mode", "chèque")
+    code, out, _ = run(capsys, "receipts", "pay", "QUI-000001", "--amount", "430.00", "--date", "2026-03-12", "--mode", "chèque")
     assert "Quittance de loyer" in out
     target = tmp_path / "out" / "q.pdf"
     assert run(capsys, "receipts", "pdf", "QUI-000001", "-o", str(target))[0] == 0
@@ -91,11 +91,11 @@ def test_generate_pay_pdf_and_export(db, capsys, tmp_path, frozen_today):
 @pytest.mark.parametrize(
     "args, needle",
     [
-        (["receipts", "pay", "QUI-999999", "--amount", "10", "--date", "2026-03-06"], "QUI-999999"),
-        (["receipts", "pay", "QUI-000001", "--amount", "-10", "--date", "2026-03-06"], ""),
-        (["receipts", "pay", "QUI-000001", "--amount", "9999", "--date", "2026-03-06"], "730"),
+        (["receipts", "pay", "QUI-999999", "--amount", "10", "--date", "2026-03-12"], "QUI-999999"),
+        (["receipts", "pay", "QUI-000001", "--amount", "-10", "--date", "2026-03-12"], ""),
+        (["receipts", "pay", "QUI-000001", "--amount", "10", "--date", "2026-03-11"], "2026-03-12"),
         (["receipts", "pay", "QUI-000001", "--amount", "10", "--date", "06/03/2026"], "06/03/2026"),
-        (["receipts", "pay", "QUI-000001", "--amount", "10", "--date", "2026-03-06", "--mode", "troc"], "troc"),
+        (["receipts", "pay", "QUI-000001", "--amount", "10", "--date", "2026-03-12", "--mode", "troc"], "troc"),
         (["receipts", "generate", "--month", "march"], "march"),
         (["receipts", "pdf", "NOPE", "-o", "x.pdf"], "NOPE"),
         (["settings", "set", "pdf.font_size", "99"], "16"),

@@ -30,7 +30,7 @@ def doc_id(db, frozen_today):
         ({"amount": "-5", "paid_on": date(2026, 3, 5)}, "amount"),
         ({"amount": "12,345", "paid_on": date(2026, 3, 5)}, "amount"),
         ({"amount": "abc", "paid_on": date(2026, 3, 5)}, "amount"),
-        ({"amount": "731", "paid_on": date(2026, 3, 5)}, "amount"),
+        ({"amount": "100", "paid_on": date(2026, 2, 28)}, "paid_on"),  # before the issue date
         ({"amount": "100", "paid_on": date(2026, 3, 13)}, "paid_on"),
         ({"amount": "100", "paid_on": date(2026, 3, 5), "mode": "bitcoin"}, "mode"),
     ],
@@ -65,3 +65,44 @@ def test_several_partial_payments(db, doc_id):
         doc = session.get(RentDocument, doc_id)
         assert doc.amount_paid == Decimal("730.00") and doc.payment_status == "paid"
         assert [p.mode for p in doc.payments] == ["cash", "cash", "cash"]
+
+
+def test_over_payment_becomes_credit_used_by_the_next_document(db, doc_id):
+    from homecrm.billing.documents import generate_month
+    from homecrm.billing.payments import available_credit, delete_payment
+    from homecrm.store.models import CustomerCredit
+
+    with db.write() as session:
+        payment = record_payment(session, actor=ACTOR, document_id=doc_id,
+                                 data={"amount": "800", "paid_on": date(2026, 3, 5)})
+        doc = session.get(RentDocument, doc_id)
+        assert (payment.amount, doc.payment_status, doc.balance) == (Decimal("730.00"), "paid", Decimal("0.00"))
+        assert available_credit(session, actor=ACTOR, customer_id=doc.customer_id) == Decimal("70.00")
+        april = generate_month(session, actor=ACTOR, month=Month(2026, 4), on=date(2026, 3, 12)).created[0]
+        nxt = session.get(RentDocument, april)
+        assert (nxt.amount_paid, nxt.payment_status, nxt.balance) == (Decimal("70.00"), "partial", Decimal("660.00"))
+        assert nxt.payments[0].mode == "credit"
+        assert available_credit(session, actor=ACTOR, customer_id=doc.customer_id) == Decimal("0.00")
+    with pytest.raises(ConflictError), db.write() as session:
+        delete_payment(session, actor=ACTOR, payment_id=payment.id)  # its extra was used by April
+    with db.write() as session:
+        delete_payment(session, actor=ACTOR, payment_id=session.get(RentDocument, april).payments[0].id)
+        assert session.scalar(select(CustomerCredit.remaining)) == Decimal("70.00")
+        delete_payment(session, actor=ACTOR, payment_id=payment.id)
+        assert session.scalar(select(func.count(CustomerCredit.id))) == 0
+        assert session.get(RentDocument, doc_id).payment_status == "unpaid"
+
+
+def test_on_account_payment_pays_the_oldest_debts_first(db, doc_id):
+    from homecrm.billing.documents import generate_month
+    from homecrm.billing.payments import record_payment_on_account
+
+    with db.write() as session:
+        april = generate_month(session, actor=ACTOR, month=Month(2026, 4), on=date(2026, 3, 10)).created[0]
+        customer_id = session.get(RentDocument, doc_id).customer_id
+        result = record_payment_on_account(session, actor=ACTOR, customer_id=customer_id,
+                                           data={"amount": "1 500,00", "paid_on": date(2026, 3, 12), "mode": "virement"})
+        assert [(a.number, a.amount) for a in result.allocations] == [("QUI-000001", Decimal("730.00")),
+                                                                       ("QUI-000002", Decimal("730.00"))]
+        assert result.credit == Decimal("40.00")
+        assert session.get(RentDocument, april).payment_status == "paid"

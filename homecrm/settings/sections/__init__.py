@@ -2,7 +2,9 @@
 
 from homecrm.settings.sections.clients import ClientSettings
 from homecrm.settings.sections.company import CompanySettings
+from homecrm.settings.sections.credit_notes import CreditNoteSettings
 from homecrm.settings.sections.finance import FinanceSettings
+from homecrm.settings.sections.gateways import BankTransferSettings, StripeSettings
 from homecrm.settings.sections.general import GeneralSettings
 from homecrm.settings.sections.localization import LocalizationSettings
 from homecrm.settings.sections.pdf import PdfFormatSettings, PdfSettings
@@ -11,8 +13,10 @@ from homecrm.settings.sections.security import SecuritySettings, SystemSettings
 from homecrm.settings.sections.smtp import SmtpSettings
 
 __all__ = [
+    "BankTransferSettings",
     "ClientSettings",
     "CompanySettings",
+    "CreditNoteSettings",
     "FinanceSettings",
     "GeneralSettings",
     "LocalizationSettings",
@@ -21,5 +25,6 @@ __all__ = [
     "ReceiptSettings",
     "SecuritySettings",
     "SmtpSettings",
+    "StripeSettings",
     "SystemSettings",
 ]

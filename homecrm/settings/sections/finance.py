@@ -38,6 +38,13 @@ class FinanceSettings(SettingsSection):
         label=N_("Automatically assign the logged-in staff as sale agent"),
         help=N_("Yes: whoever issues a document becomes its agent. No: the agent is chosen by hand."),
     )
+    number_padding: int = setting(
+        6,
+        label=N_("Zero padding of numbers"),
+        help=N_("Digits of credit note numbers: with 3, number 25 is printed 025 (receipts have their own setting)."),
+        ge=0,
+        le=12,
+    )
     show_tax_per_line: bool = setting(
         False,
         label=N_("Show tax per item line"),

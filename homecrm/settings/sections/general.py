@@ -30,14 +30,14 @@ class GeneralSettings(SettingsSection):
     logo: int | None = setting(
         None,
         label=N_("Company logo (light backgrounds)"),
-        help=N_("PNG, JPG or SVG, at most 1 MB. Printed on documents and shown in the light theme."),
+        help=N_("PNG, JPG or SVG, 1 MB at most. Printed on documents and shown in the light theme."),
         widget="image",
         asset_kind="logo",
     )
     logo_dark: int | None = setting(
         None,
         label=N_("Company logo (dark backgrounds)"),
-        help=N_("Shown in the menu when the application uses the dark theme."),
+        help=N_("PNG, JPG or SVG, 1 MB at most. Shown in the menu when the application uses the dark theme."),
         widget="image",
         asset_kind="logo_dark",
     )

@@ -51,7 +51,7 @@ class PdfSettings(SettingsSection):
     custom_logo: int | None = setting(
         None,
         label=N_("Custom logo for PDF documents"),
-        help=N_("Replaces the company logo on documents only."),
+        help=N_("PNG, JPG or SVG, 1 MB at most. Replaces the company logo on documents only."),
         widget="image",
         asset_kind="pdf_logo",
     )
@@ -65,6 +65,16 @@ class PdfSettings(SettingsSection):
         True,
         label=N_("Show the document status on the PDF"),
         help=N_("Yes: \"Payé\", \"Partiellement payé\", \"Non payé\" or \"Annulé\" is printed prominently."),
+    )
+    show_payment_link: bool = setting(
+        True,
+        label=N_("Show the payment link on PDF documents"),
+        help=N_("Yes: a \"Pay online\" link (Stripe) is printed on documents that can be paid by card."),
+    )
+    show_payments: bool = setting(
+        True,
+        label=N_("Show payments (transactions) on PDF documents"),
+        help=N_("Yes: payments received, with their date and mode, and the balance are listed on each document."),
     )
     show_page_numbers: bool = setting(
         True, label=N_("Show page numbers on the PDF"), help=N_("Yes: \"Page 1 / 2\" at the bottom of each page.")
@@ -92,4 +102,10 @@ class PdfFormatSettings(SettingsSection):
         label=N_("Rent documents (quittance, reçu, avis d'échéance)"),
         widget="select",
         choices=PAGE_FORMATS,
+    )
+    credit_note: PageFormat = setting(
+        "A4-portrait", label=N_("Credit notes"), widget="select", choices=PAGE_FORMATS
+    )
+    statement: PageFormat = setting(
+        "A4-portrait", label=N_("Tenant statements (relevé de compte)"), widget="select", choices=PAGE_FORMATS
     )

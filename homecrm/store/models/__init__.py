@@ -11,6 +11,10 @@ from homecrm.store.models.accounts import (
 )
 from homecrm.store.models.billing import (
     DOCUMENT_STATES,
+    CreditNote,
+    CustomerCredit,
+    StripeEvent,
+    StripePaymentLink,
     LINE_KINDS,
     PAYMENT_MODES,
     PAYMENT_STATUSES,
@@ -38,6 +42,10 @@ __all__ = [
     "PAYMENT_STATUSES",
     "Asset",
     "Contact",
+    "CreditNote",
+    "CustomerCredit",
+    "StripeEvent",
+    "StripePaymentLink",
     "Customer",
     "Lease",
     "NumberCounter",

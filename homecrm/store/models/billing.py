@@ -25,7 +25,7 @@ from homecrm.store.types import Money, ScaledDecimal, UTCDateTime, utcnow
 
 DOCUMENT_STATES = ("draft", "issued", "cancelled")
 PAYMENT_STATUSES = ("unpaid", "partial", "paid")
-PAYMENT_MODES = ("transfer", "cheque", "cash", "card", "direct_debit")
+PAYMENT_MODES = ("transfer", "cheque", "cash", "card", "direct_debit", "credit")
 LINE_KINDS = ("rent", "charges", "fee", "other")
 
 
@@ -93,10 +93,15 @@ class RentDocument(Base):
     counter_value: Mapped[int | None] = mapped_column(nullable=True)
     issued_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Order of issue across rent documents and credit notes (a counter, not a clock).
+    issue_seq: Mapped[int | None] = mapped_column(nullable=True, index=True)
     subtotal: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     tax_total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     amount_paid: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    # Credit notes: everything credited, and the part of it that returned money already paid.
+    amount_credited: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    amount_returned: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     payment_status: Mapped[str] = mapped_column(String(10), default="unpaid")
     notes: Mapped[str] = mapped_column(Text, default="")
     sale_agent_id: Mapped[int | None] = mapped_column(
@@ -118,8 +123,17 @@ class RentDocument(Base):
     )
 
     @property
+    def amount_due(self) -> Decimal:
+        """What the tenant owes for this document after credit notes."""
+        return (self.total or Decimal("0")) - (self.amount_credited or Decimal("0"))
+
+    @property
+    def net_paid(self) -> Decimal:
+        return (self.amount_paid or Decimal("0")) - (self.amount_returned or Decimal("0"))
+
+    @property
     def balance(self) -> Decimal:
-        return self.total - self.amount_paid
+        return self.amount_due - self.net_paid
 
 
 class RentDocumentLine(Base):
@@ -151,7 +165,7 @@ class Payment(Base):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount"),
         CheckConstraint(
-            "mode IN ('transfer', 'cheque', 'cash', 'card', 'direct_debit')", name="mode"
+            "mode IN ('transfer', 'cheque', 'cash', 'card', 'direct_debit', 'credit')", name="mode"
         ),
     )
 
@@ -162,9 +176,119 @@ class Payment(Base):
     mode: Mapped[str] = mapped_column(String(15))
     reference: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Online payments: the provider and its payment id (unique: a payment is recorded once).
+    provider: Mapped[str] = mapped_column(String(20), default="")
+    # Payments made of one sum received (spread over several documents) share a receipt key.
+    receipt_key: Mapped[str] = mapped_column(String(36), default="", index=True)
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True, nullable=True)
+    # A payment of mode "credit" uses the tenant's credit; a payment that paid too much created one.
+    credit_id: Mapped[int | None] = mapped_column(ForeignKey("customer_credit.id"), nullable=True, index=True)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     document: Mapped[RentDocument] = relationship(back_populates="payments")
+    credit: Mapped[CustomerCredit | None] = relationship(foreign_keys=[credit_id])
+
+
+class CustomerCredit(Base):
+    """Money in the tenant's favour (over-payment, cancelled paid document), used by later documents."""
+
+    __tablename__ = "customer_credit"
+    __table_args__ = (CheckConstraint("amount > 0 AND remaining >= 0 AND remaining <= amount", name="amounts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    amount: Mapped[Decimal] = mapped_column(Money)
+    remaining: Mapped[Decimal] = mapped_column(Money)
+    received_on: Mapped[date] = mapped_column(Date)
+    origin_payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id", ondelete="SET NULL"), nullable=True)
+    origin_credit_note_id: Mapped[int | None] = mapped_column(
+        ForeignKey("credit_note.id", ondelete="SET NULL"), nullable=True
+    )
+    note: Mapped[str] = mapped_column(String(300), default="")
+    # Money received with nothing left to pay: how it came (shown on the tenant's statement).
+    mode: Mapped[str] = mapped_column(String(15), default="")
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+
+
+class CreditNote(Base):
+    """A note de crédit (avoir) against one rent document; positive amounts.
+
+    ``amount`` = ``applied`` (reduces what is owed) + ``refunded`` (money paid back) +
+    ``to_credit`` (money already paid, kept in the tenant's favour).
+    """
+
+    __tablename__ = "credit_note"
+    __table_args__ = (
+        CheckConstraint("state IN ('draft', 'issued')", name="state"),
+        CheckConstraint("amount > 0", name="amount"),
+        CheckConstraint("applied >= 0 AND refunded >= 0 AND to_credit >= 0", name="parts"),
+        CheckConstraint("amount = applied + refunded + to_credit", name="sum"),
+        CheckConstraint("state = 'draft' OR number IS NOT NULL", name="issued_has_number"),
+        UniqueConstraint("series", "counter_period", "counter_value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(60), unique=True, nullable=True)
+    series: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    counter_period: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    counter_value: Mapped[int | None] = mapped_column(nullable=True)
+    state: Mapped[str] = mapped_column(String(10), default="draft")
+    document_id: Mapped[int] = mapped_column(ForeignKey("rent_document.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    amount: Mapped[Decimal] = mapped_column(Money)
+    applied: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    refunded: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    to_credit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    refund_mode: Mapped[str] = mapped_column(String(15), default="")
+    refund_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    cancels_document: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    client_note: Mapped[str] = mapped_column(Text, default="")
+    terms: Mapped[str] = mapped_column(Text, default="")
+    issued_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    issue_seq: Mapped[int | None] = mapped_column(nullable=True, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    document: Mapped[RentDocument] = relationship()
+    customer: Mapped[Customer] = relationship()
+
+
+class StripeEvent(Base):
+    """Every Stripe event handled once (webhook deliveries and sync runs share it)."""
+
+    __tablename__ = "stripe_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(100), unique=True)
+    type: Mapped[str] = mapped_column(String(80))
+    payment_intent: Mapped[str] = mapped_column(String(100), default="")
+    outcome: Mapped[str] = mapped_column(String(40), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StripePaymentLink(Base):
+    """A Stripe Payment Link printed on a document (long-lived; replaced when the amount changes)."""
+
+    __tablename__ = "stripe_payment_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("rent_document.id"), index=True)
+    link_id: Mapped[str] = mapped_column(String(100), unique=True)
+    url: Mapped[str] = mapped_column(String(500))
+    amount_minor: Mapped[int]
+    fee_minor: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(String(3))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -88,6 +88,7 @@ class Lease(Base):
         ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     customer: Mapped[Customer] = relationship()
     unit: Mapped[Unit] = relationship(back_populates="leases")

@@ -1,0 +1,126 @@
+"""Tenant statement (relevé de compte): every due, payment, credit note and refund with a
+running balance; payments are shown against the debts they settled, oldest first.
+
+Debits are what the tenant owes (documents on their due date, refunds paid out); credits are what
+they gave or were credited (money received, credit notes). Using earlier credit to pay a document
+moves no money and is not a line of its own; the balance already reflects it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from homecrm.billing.money import ZERO
+from homecrm.crm.customers import get_customer
+from homecrm.errors import ValidationError
+from homecrm.i18n import _
+from homecrm.security.principal import Principal, require
+from homecrm.store.models import CreditNote, CustomerCredit, Payment, RentDocument
+
+
+@dataclass(frozen=True)
+class StatementEntry:
+    on: date
+    kind: str  # document, payment, credit_note, refund
+    reference: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal = ZERO
+    period: date | None = None  # documents: their month
+    mode: str = ""  # payments and refunds
+    allocations: tuple[tuple[str, Decimal], ...] = ()  # payments: (document number, amount) settled
+    kept_as_credit: Decimal = ZERO
+    credited_document: str = ""  # credit notes
+
+
+@dataclass
+class Statement:
+    customer_id: int
+    tenant: str
+    first: date
+    last: date
+    currency: str
+    opening: Decimal
+    entries: list[StatementEntry] = field(default_factory=list)
+    available_credit: Decimal = ZERO
+
+    @property
+    def closing(self) -> Decimal:
+        return self.entries[-1].balance if self.entries else self.opening
+
+    @property
+    def total_debit(self) -> Decimal:
+        return sum((e.debit for e in self.entries), ZERO)
+
+    @property
+    def total_credit(self) -> Decimal:
+        return sum((e.credit for e in self.entries), ZERO)
+
+
+def _movements(session: Session, customer_id: int) -> list[StatementEntry]:
+    """Every money movement of a tenant, in date order (balance not yet computed)."""
+    moves: list[tuple[int, StatementEntry]] = []
+    docs = session.scalars(
+        select(RentDocument).where(RentDocument.customer_id == customer_id, RentDocument.state != "draft")
+        .options(selectinload(RentDocument.payments))
+    ).all()
+    for doc in docs:
+        moves.append((0, StatementEntry(doc.due_date, "document", doc.number or "", doc.total, ZERO,
+                                        period=doc.period_start)))
+    # Money received: one sum may be spread over several documents and leave a credit.
+    receipts: dict[str, list[Payment]] = defaultdict(list)
+    for doc in docs:
+        for payment in doc.payments:
+            if payment.mode != "credit":
+                receipts[payment.receipt_key or f"p{payment.id}"].append(payment)
+    extra = {c.origin_payment_id: c.amount for c in session.scalars(
+        select(CustomerCredit).where(CustomerCredit.customer_id == customer_id, CustomerCredit.origin_payment_id.is_not(None)))}
+    numbers = {d.id: d.number or "" for d in docs}
+    for payments in receipts.values():
+        payments.sort(key=lambda p: (p.document.due_date, p.id))
+        first = payments[0]
+        over = sum((extra.get(p.id, ZERO) for p in payments), ZERO)
+        moves.append((1, StatementEntry(
+            first.paid_on, "payment", first.reference, ZERO, sum((p.amount for p in payments), ZERO) + over,
+            mode=first.mode, allocations=tuple((numbers[p.document_id], p.amount) for p in payments), kept_as_credit=over,
+        )))
+    # A sum received when nothing was owed is all credit: still money received.
+    for credit in session.scalars(select(CustomerCredit).where(
+            CustomerCredit.customer_id == customer_id, CustomerCredit.origin_payment_id.is_(None),
+            CustomerCredit.origin_credit_note_id.is_(None))):
+        moves.append((1, StatementEntry(credit.received_on, "payment", credit.reference, ZERO, credit.amount,
+                                        mode=credit.mode, kept_as_credit=credit.amount)))
+    notes = session.scalars(select(CreditNote).where(CreditNote.customer_id == customer_id, CreditNote.state == "issued")).all()
+    for note in notes:
+        moves.append((2, StatementEntry(note.issued_on, "credit_note", note.number or "", ZERO, note.amount,
+                                        credited_document=note.document.number or "")))
+        if note.refunded:
+            moves.append((3, StatementEntry(note.refund_date or note.issued_on, "refund", note.number or "",
+                                            note.refunded, ZERO, mode=note.refund_mode)))
+    return [entry for _order, entry in sorted(moves, key=lambda m: (m[1].on, m[0], m[1].reference))]
+
+
+def tenant_statement(session: Session, *, actor: Principal, customer_id: int, first: date, last: date) -> Statement:
+    require(session, actor, "documents", "view")
+    require(session, actor, "payments", "view")
+    if last < first:
+        raise ValidationError(_("The end of the period is before its start."), field="last")
+    customer = get_customer(session, customer_id, actor=actor)
+    moves = _movements(session, customer_id)
+    opening = sum((m.debit - m.credit for m in moves if m.on < first), ZERO)
+    statement = Statement(customer_id=customer_id, tenant=customer.display_name, first=first, last=last,
+                          currency="EUR", opening=opening)
+    balance = opening
+    for move in moves:
+        if first <= move.on <= last:
+            balance += move.debit - move.credit
+            statement.entries.append(replace(move, balance=balance))
+    statement.available_credit = sum(session.scalars(
+        select(CustomerCredit.remaining).where(CustomerCredit.customer_id == customer_id)), ZERO)
+    return statement

@@ -1,0 +1,311 @@
+"""Stripe Checkout through long-lived Payment Links, and recording what Stripe received.
+
+A landlord on one machine has no public URL, so the link printed on a document is a Stripe
+Payment Link (hosted by Stripe, valid until paid; replaced when the amount changes). It carries
+the document number as ``client_reference_id`` and in its metadata, which Stripe copies to the
+Checkout Session. Money comes back two ways — ``sync_payments`` polling completed sessions, and
+the webhook receiver — through the one idempotent ``record_checkout_session``: each Stripe event
+id and each payment intent id is stored under a unique constraint, so the same payment is never
+recorded twice, whatever arrives and in whichever order.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import stripe
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from homecrm import clock
+from homecrm.billing.documents import find_by_number, get_document
+from homecrm.billing.money import ZERO, from_minor_units, to_minor_units
+from homecrm.billing.payments import record_payment
+from homecrm.errors import HomecrmError
+from homecrm.i18n import _
+from homecrm.payments.fees import charge_with_fee, may_charge_fee
+from homecrm.render.placeholders import render_template
+from homecrm.security.principal import Principal, require
+from homecrm.settings import load_section
+from homecrm.settings.base import secret_value
+from homecrm.settings.sections import StripeSettings
+from homecrm.store.models import Payment, RentDocument, StripeEvent, StripePaymentLink
+
+log = logging.getLogger(__name__)
+API_BASE_ENV = "HOMECRM_STRIPE_API_BASE"  # tests point the SDK at a local server
+
+
+class StripeGatewayError(HomecrmError):
+    """Stripe refused or could not be reached; the message says what to do."""
+
+
+def client(settings: StripeSettings) -> stripe.StripeClient:
+    key = secret_value(settings.secret_key)
+    if not key:
+        raise StripeGatewayError(_("Stripe has no secret key yet (Settings > Payment gateways)."))
+    base = os.environ.get(API_BASE_ENV)
+    return stripe.StripeClient(key, base_addresses={"api": base} if base else None, max_network_retries=1)
+
+
+def _explain(exc: stripe.StripeError) -> StripeGatewayError:
+    if isinstance(exc, stripe.AuthenticationError):
+        return StripeGatewayError(_("Stripe refused the secret key: copy it again from Developers > API keys."))
+    if isinstance(exc, stripe.PermissionError):
+        return StripeGatewayError(_("This Stripe key may not do this (restricted key?)."))
+    if isinstance(exc, stripe.APIConnectionError):
+        return StripeGatewayError(_("Stripe cannot be reached: check the internet connection."))
+    if isinstance(exc, stripe.RateLimitError):
+        return StripeGatewayError(_("Stripe asks to slow down: try again in a minute."))
+    message = getattr(exc, "user_message", None) or type(exc).__name__
+    return StripeGatewayError(_("Stripe refused the request: {message}").format(message=message))
+
+
+def test_connection(session: Session, *, actor: Principal) -> str:
+    """The settings page's "test the connection" button: reads the account balance."""
+    require(session, actor, "settings", "edit")
+    settings = load_section(session, StripeSettings)
+    try:
+        balance = client(settings).v1.balance.retrieve()
+    except stripe.StripeError as exc:
+        raise _explain(exc) from None
+    mode = "live" if balance.get("livemode") else "test"
+    return _("Connected to Stripe ({mode} mode).").format(mode=mode)
+
+
+# payment links ---------------------------------------------------------------------------------
+
+
+def reference_for(number: str) -> str:
+    """A client_reference_id Stripe accepts (letters, digits, - and _): '/' becomes '_'."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", number)[:200]
+
+
+@dataclass(frozen=True)
+class LinkPlan:
+    """What a document's link would charge, or why it has none."""
+
+    available: bool
+    reason: str = ""
+    rent: Decimal = ZERO
+    charge: Decimal = ZERO
+    currency: str = "EUR"
+
+    @property
+    def fee(self) -> Decimal:
+        return self.charge - self.rent
+
+
+def plan_for(doc: RentDocument, settings: StripeSettings) -> LinkPlan:
+    if not settings.enabled:
+        return LinkPlan(False, _("Card payment is not activated (Settings > Payment gateways)."))
+    if doc.state != "issued":
+        return LinkPlan(False, _("Only an issued, not cancelled document can be paid online."))
+    if doc.balance <= ZERO:
+        return LinkPlan(False, _("Nothing is owed on this document."))
+    if doc.currency not in settings.accepted_currencies:
+        return LinkPlan(False, _("{currency} is not among the currencies accepted by Stripe ({accepted}).").format(
+            currency=doc.currency, accepted=", ".join(settings.accepted_currencies) or "—"))
+    rent = doc.balance
+    charge = rent
+    if may_charge_fee(doc.customer.kind):
+        charge = charge_with_fee(rent, fixed=settings.fixed_fee, percent=settings.percent_fee, gross_up=settings.gross_up)
+    return LinkPlan(True, rent=rent, charge=charge, currency=doc.currency)
+
+
+def current_link(session: Session, doc: RentDocument, plan: LinkPlan) -> StripePaymentLink | None:
+    if not plan.available:
+        return None
+    return session.scalar(
+        select(StripePaymentLink).where(
+            StripePaymentLink.document_id == doc.id,
+            StripePaymentLink.active.is_(True),
+            StripePaymentLink.amount_minor == to_minor_units(plan.charge, plan.currency),
+        )
+    )
+
+
+def ensure_payment_link(session: Session, *, actor: Principal, document_id: int) -> StripePaymentLink:
+    """The document's Payment Link for what it owes now, created (or replaced) when needed."""
+    require(session, actor, "documents", "edit")
+    doc = get_document(session, document_id, actor=actor)
+    settings = load_section(session, StripeSettings)
+    plan = plan_for(doc, settings)
+    if not plan.available:
+        raise StripeGatewayError(plan.reason)
+    existing = current_link(session, doc, plan)
+    if existing is not None:
+        return existing
+    api = client(settings)
+    amount_minor = to_minor_units(plan.charge, plan.currency)
+    description = render_template(settings.description, {
+        "invoice_number": doc.number, "client_name": doc.customer.display_name,
+        "period": f"{doc.period_start:%m/%Y}", "amount": str(plan.charge),
+    })
+    metadata = {"document_number": doc.number or "", "tenant_id": str(doc.customer_id),
+                "rent_amount": str(plan.rent), "homecrm_document_id": str(doc.id)}
+    methods = ["card", "ideal"] if settings.ideal and plan.currency == "EUR" else ["card"]
+    try:
+        for old in session.scalars(select(StripePaymentLink).where(StripePaymentLink.document_id == doc.id,
+                                                                   StripePaymentLink.active.is_(True))):
+            api.v1.payment_links.update(old.link_id, params={"active": False},
+                                        options={"idempotency_key": f"homecrm-link-off-{old.link_id}"})
+            old.active = False
+        link = api.v1.payment_links.create(
+            params={
+                "line_items": [{"quantity": 1, "price_data": {
+                    "currency": plan.currency.lower(), "unit_amount": amount_minor,
+                    "product_data": {"name": description[:250] or doc.number}}}],
+                "metadata": metadata,
+                "payment_intent_data": {"description": description[:1000], "metadata": metadata},
+                "payment_method_types": methods,
+                "restrictions": {"completed_sessions": {"limit": 1}},
+            },
+            options={"idempotency_key": f"homecrm-link-{doc.id}-{amount_minor}"},
+        )
+    except stripe.StripeError as exc:
+        raise _explain(exc) from None
+    url = f"{link['url']}?client_reference_id={reference_for(doc.number or str(doc.id))}"
+    record = StripePaymentLink(document_id=doc.id, link_id=link["id"], url=url, amount_minor=amount_minor,
+                               fee_minor=to_minor_units(plan.fee, plan.currency), currency=plan.currency)
+    session.add(record)
+    session.flush()
+    return record
+
+
+# money received ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # recorded / duplicate / already-recorded / not-paid / unknown-document / ignored
+    document_number: str = ""
+    amount: Decimal = ZERO
+
+
+def _find_document(session: Session, actor: Principal, checkout: dict) -> RentDocument | None:
+    metadata = checkout.get("metadata") or {}
+    number = metadata.get("document_number")
+    if number:
+        try:
+            return find_by_number(session, number, actor=actor)
+        except HomecrmError:
+            pass
+    link_id = checkout.get("payment_link")
+    if link_id:
+        link = session.scalar(select(StripePaymentLink).where(StripePaymentLink.link_id == link_id))
+        if link is not None:
+            return get_document(session, link.document_id, actor=actor)
+    reference = checkout.get("client_reference_id") or ""
+    for doc in session.scalars(select(RentDocument).where(RentDocument.number.is_not(None))):
+        if reference_for(doc.number) == reference:
+            return doc
+    return None
+
+
+def record_checkout_session(
+    session: Session, *, actor: Principal, checkout: dict, event_id: str, event_type: str
+) -> Outcome:
+    """Record the payment of a completed Checkout Session exactly once (the one path for sync and webhook)."""
+    require(session, actor, "payments", "create")
+    if hasattr(checkout, "to_dict"):  # a StripeObject from the SDK
+        checkout = checkout.to_dict()
+    intent = checkout.get("payment_intent") or ""
+    if isinstance(intent, dict):
+        intent = intent.get("id", "")
+    try:
+        with session.begin_nested():
+            session.add(StripeEvent(event_id=event_id, type=event_type, payment_intent=intent))
+            session.flush()
+    except IntegrityError:
+        return Outcome("duplicate")
+    event = session.scalar(select(StripeEvent).where(StripeEvent.event_id == event_id))
+
+    def done(outcome: Outcome) -> Outcome:
+        event.outcome = outcome.status
+        session.flush()
+        return outcome
+
+    if checkout.get("payment_status") != "paid":
+        return done(Outcome("not-paid"))
+    if intent and session.scalar(select(Payment.id).where(Payment.external_id == intent)):
+        return done(Outcome("already-recorded"))
+    doc = _find_document(session, actor, checkout)
+    if doc is None:
+        log.warning("Stripe payment %s for an unknown document", intent)
+        return done(Outcome("unknown-document"))
+    currency = (checkout.get("currency") or doc.currency).upper()
+    received = from_minor_units(int(checkout.get("amount_total") or 0), currency)
+    metadata = checkout.get("metadata") or {}
+    rent = Decimal(metadata["rent_amount"]) if metadata.get("rent_amount") else received
+    amount = min(rent, received)  # the fee (businesses only) is not rent
+    paid_at = datetime.fromtimestamp(int(checkout.get("created") or clock.now().timestamp()), UTC)
+    paid_on = max(paid_at.date(), doc.issued_on or paid_at.date())
+    try:
+        with session.begin_nested():
+            record_payment(session, actor=actor, document_id=doc.id, provider="stripe", external_id=intent or None,
+                           data={"amount": amount, "paid_on": min(paid_on, clock.today()), "mode": "card",
+                                 "reference": intent or checkout.get("id", "")})
+    except IntegrityError:
+        return done(Outcome("already-recorded", doc.number or ""))
+    except HomecrmError as exc:
+        log.warning("Stripe payment %s not recorded on %s: %s", intent, doc.number, exc)
+        return done(Outcome("ignored", doc.number or ""))
+    for link in session.scalars(select(StripePaymentLink).where(StripePaymentLink.document_id == doc.id)):
+        link.active = False
+    return done(Outcome("recorded", doc.number or "", amount))
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    seen: int
+    recorded: list[Outcome]
+
+
+def sync_payments(session: Session, *, actor: Principal, days: int = 35) -> SyncResult:
+    """Poll Stripe for completed Checkout Sessions of the last ``days`` and record the paid ones."""
+    require(session, actor, "payments", "create")
+    settings = load_section(session, StripeSettings)
+    api = client(settings)
+    since = int((clock.now() - timedelta(days=days)).timestamp())
+    seen, recorded = 0, []
+    try:
+        page = api.v1.checkout.sessions.list(params={"status": "complete", "limit": 100, "created": {"gte": since}})
+        for checkout in page.auto_paging_iter():
+            seen += 1
+            outcome = record_checkout_session(session, actor=actor, checkout=checkout, event_id=f"sync:{checkout['id']}",
+                                              event_type="checkout.session.synced")
+            if outcome.status == "recorded":
+                recorded.append(outcome)
+    except stripe.StripeError as exc:
+        raise _explain(exc) from None
+    return SyncResult(seen=seen, recorded=recorded)
+
+
+HANDLED_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+
+
+class BadWebhook(HomecrmError):
+    """Unsigned, forged or stale webhook (HTTP 400)."""
+
+
+def handle_webhook(session: Session, *, actor: Principal, payload: bytes, signature: str | None) -> Outcome:
+    """Verify a Stripe webhook (raw body, 300 s tolerance) and record what it reports."""
+    settings = load_section(session, StripeSettings)
+    secret = secret_value(settings.webhook_secret)
+    if not secret:
+        raise BadWebhook("webhook secret not configured")
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, secret, tolerance=300)
+    except (ValueError, stripe.SignatureVerificationError) as exc:
+        raise BadWebhook(f"invalid webhook: {type(exc).__name__}") from None
+    if event["type"] not in HANDLED_EVENTS:
+        return Outcome("ignored")
+    checkout = event["data"]["object"]
+    return record_checkout_session(session, actor=actor, checkout=checkout, event_id=event["id"],
+                                   event_type=event["type"])

@@ -1,0 +1,106 @@
+"""Paiements: what came in, how and when, what is owed by age — for analysts (filters, charts, exports)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from homecrm import clock
+from homecrm.billing.payment_reports import (
+    AGEING_BUCKETS,
+    ageing,
+    collected_by_month_and_mode,
+    payment_rows,
+    punctuality,
+    to_csv,
+    to_excel,
+)
+from homecrm.billing.payments import PAYMENT_MODE_LABELS, RECEIVED_MODES
+from homecrm.crm.customers import list_customers
+from homecrm.i18n import _
+from homecrm.leasing.properties import list_properties
+from homecrm.ui.db import read, reading
+from homecrm.ui.feedback import show_flashes
+from homecrm.ui.formats import current_formats
+from homecrm.ui.page import page_setup
+from homecrm.ui.stripe_sync import sync_button
+
+actor = page_setup("payments", "view")
+fmt = current_formats()
+today = clock.today(fmt.timezone)
+st.title(_("Payments"))
+show_flashes()
+sync_button(actor)
+
+with reading() as session:
+    properties = {p.id: p.name for p in list_properties(session, actor=actor)}
+    tenants = {c.id: c.name for c in list_customers(session, actor=actor)} if actor.can("tenants", "view_own") else {}
+cols = st.columns([1, 1, 2, 2, 1, 1])
+first = cols[0].date_input(_("From"), value=today.replace(day=1) - timedelta(days=335), key="payments.from", format="DD/MM/YYYY")
+last = cols[1].date_input(_("To"), value=today, key="payments.to", format="DD/MM/YYYY")
+property_id = cols[2].selectbox(_("Property"), [None, *properties], format_func=lambda p: properties.get(p, _("All")),
+                                key="payments.property")
+customer_id = cols[3].selectbox(_("Tenant"), [None, *tenants], format_func=lambda c: tenants.get(c, _("All")),
+                                key="payments.tenant")
+mode = cols[4].selectbox(_("Mode"), [None, *RECEIVED_MODES],
+                         format_func=lambda m: _(PAYMENT_MODE_LABELS[m]) if m else _("All"), key="payments.mode")
+timing = cols[5].selectbox(_("Status"), [None, "on_time", "late"],
+                           format_func=lambda t: {None: _("All"), "on_time": _("On time"), "late": _("Late")}[t],
+                           key="payments.timing")
+
+rows = read(lambda s: payment_rows(s, actor=actor, first=first, last=last, property_id=property_id,
+                                   customer_id=customer_id, mode=mode, timing=timing))
+buckets = read(lambda s: ageing(s, actor=actor, today=today, property_id=property_id, customer_id=customer_id))
+on_time = punctuality(rows)
+total = sum((r.amount for r in rows), start=on_time.on_time * 0)
+
+metrics = st.columns(4)
+metrics[0].metric(_("Collected"), fmt.money(total, "EUR"))
+metrics[1].metric(_("Payments"), str(len(rows)))
+metrics[2].metric(_("Paid late"), f"{fmt.number(on_time.late_share, 1)} %")
+metrics[3].metric(_("Still owed (overdue)"), fmt.money(sum(buckets.values(), start=total * 0), "EUR"))
+
+exports = st.columns(2)
+exports[0].download_button(_("Export CSV"), data=to_csv(rows), file_name="paiements.csv", mime="text/csv",
+                           key="payments.csv", icon=":material/download:")
+exports[1].download_button(_("Export Excel"), data=lambda: to_excel(rows), file_name="paiements.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key="payments.xlsx", icon=":material/table:")
+
+# Charts: plotly needs floats for its axes; every figure printed above is an exact Decimal.
+chart_cols = st.columns(2)
+by_month = collected_by_month_and_mode(rows)
+figure = go.Figure()
+for code in RECEIVED_MODES:
+    values = [float(by_month[m].get(code, 0)) for m in by_month]
+    if any(values):
+        figure.add_bar(name=_(PAYMENT_MODE_LABELS[code]), x=list(by_month), y=values)
+figure.update_layout(barmode="stack", title=_("Collected per month, by mode"), height=340,
+                     margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h"))
+chart_cols[0].plotly_chart(figure, width="stretch")
+share = go.Figure(go.Pie(labels=[_("On time"), _("Late")], values=[float(on_time.on_time), float(on_time.late)], hole=0.5))
+share.update_layout(title=_("On time vs late (amounts)"), height=340, margin=dict(l=10, r=10, t=40, b=10))
+chart_cols[1].plotly_chart(share, width="stretch")
+age = go.Figure(go.Bar(x=[_("{bucket} days").format(bucket=b) for b in AGEING_BUCKETS],
+                       y=[float(buckets[b]) for b in AGEING_BUCKETS], marker_color="#b3261e"))
+age.update_layout(title=_("Overdue balances by age"), height=320, margin=dict(l=10, r=10, t=40, b=10))
+st.plotly_chart(age, width="stretch")
+
+if rows:
+    st.dataframe(
+        pd.DataFrame({
+            _("Date"): [fmt.date(r.paid_on) for r in rows],
+            _("Tenant"): [r.tenant for r in rows],
+            _("Property"): [r.property for r in rows],
+            _("Document"): [r.document for r in rows],
+            _("Mode"): [_(PAYMENT_MODE_LABELS[r.mode]) for r in rows],
+            _("Amount"): [fmt.money(r.amount, r.currency) for r in rows],
+            _("Days late"): [r.days_late for r in rows],
+        }),
+        hide_index=True, width="stretch",
+    )
+else:
+    st.info(_("No payment for these filters."))

@@ -1,0 +1,214 @@
+"""Stripe through its official SDK pointed at a local stand-in; webhooks signed like Stripe signs them."""
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import stripe
+from sqlalchemy import func, select
+
+from homecrm.billing.documents import generate_month, get_document
+from homecrm.billing.exports import document_pdf
+from homecrm.billing.periods import Month
+from homecrm.payments.stripe_gateway import (
+    API_BASE_ENV,
+    StripeGatewayError,
+    ensure_payment_link,
+    sync_payments,
+    test_connection as check_connection,
+)
+from homecrm.payments.webhook_server import make_server
+from homecrm.security.accounts import system_principal
+from homecrm.settings import save_section
+from homecrm.settings.sections import StripeSettings
+from homecrm.store.models import Payment, RentDocument, StripeEvent
+from tests.factories import ACTOR, make_lease
+from tests.helpers import pdf_text
+from tests.stripe_server import GOOD_KEY, start_fake_stripe
+
+WEBHOOK_SECRET = "whsec_test_homecrm"
+
+
+@pytest.fixture
+def fake_stripe(monkeypatch):
+    server, state = start_fake_stripe()
+    monkeypatch.setenv(API_BASE_ENV, f"http://127.0.0.1:{server.server_address[1]}")
+    yield state
+    server.shutdown()
+
+
+@pytest.fixture
+def docs(db, frozen_today, fake_stripe):
+    with db.write() as session:
+        save_section(session, StripeSettings, {"enabled": True, "secret_key": GOOD_KEY, "webhook_secret": WEBHOOK_SECRET,
+                                               "fixed_fee": "0.50", "percent_fee": "2", "currencies": "EUR,USD"}, actor=ACTOR)
+        make_lease(session, name="Dupont", unit="1")
+        make_lease(session, unit="Local", rent="1800", charges="150",
+                   customer={"kind": "company", "company_name": "Boulangerie SARL"})
+        make_lease(session, name="Smith", unit="3", currency="JPY", rent="90000", charges="0")
+        created = generate_month(session, actor=ACTOR, month=Month(2026, 3), on=date(2026, 3, 1)).created
+        by_name = {session.get(RentDocument, i).customer.display_name: i for i in created}
+    return by_name
+
+
+def test_payment_link_amount_metadata_idempotency_and_psd2(db, docs, fake_stripe):
+    with db.write() as session:
+        person = ensure_payment_link(session, actor=ACTOR, document_id=docs["Mme Marie Dupont"])
+        company = ensure_payment_link(session, actor=ACTOR, document_id=docs["Boulangerie SARL"])
+        again = ensure_payment_link(session, actor=ACTOR, document_id=docs["Mme Marie Dupont"])
+    assert again.link_id == person.link_id  # reused, not recreated
+    created = [r for r in fake_stripe.requests if r.path == "/v1/payment_links" and r.method == "POST"]
+    assert len(created) == 2
+    first, second = created[0], created[1]
+    # a person pays exactly the rent: no card surcharge on consumers (PSD2 art. 62(4))
+    assert first.form["line_items[0][price_data][unit_amount]"] == "73000"
+    assert first.form["line_items[0][price_data][currency]"] == "eur"
+    assert first.form["metadata[document_number]"] == "QUI-000001"
+    assert first.form["metadata[tenant_id]"] and first.form["payment_intent_data[metadata][document_number]"] == "QUI-000001"
+    assert first.headers["Idempotency-Key"] == f"homecrm-link-{docs['Mme Marie Dupont']}-73000"
+    # a company pays the fee: 1 950 + 0,50 + 2 % = 1 989,50
+    assert second.form["line_items[0][price_data][unit_amount]"] == "198950"
+    assert person.url.endswith("?client_reference_id=QUI-000001")
+
+
+def test_no_link_for_another_currency_or_when_disabled(db, docs, fake_stripe):
+    with db.write() as session:
+        save_section(session, StripeSettings, {"currencies": "EUR"}, actor=ACTOR)
+    with pytest.raises(StripeGatewayError, match="JPY"), db.write() as session:
+        ensure_payment_link(session, actor=ACTOR, document_id=docs[next(k for k in docs if "Smith" in k)])
+    with db.write() as session:
+        save_section(session, StripeSettings, {"enabled": False}, actor=ACTOR)
+    with pytest.raises(StripeGatewayError), db.write() as session:
+        ensure_payment_link(session, actor=ACTOR, document_id=docs["Mme Marie Dupont"])
+
+
+def test_jpy_amounts_are_not_multiplied(db, docs, fake_stripe):
+    key = next(k for k in docs if "Smith" in k)
+    with db.write() as session:
+        save_section(session, StripeSettings, {"currencies": "EUR,JPY"}, actor=ACTOR)
+        ensure_payment_link(session, actor=ACTOR, document_id=docs[key])
+    form = fake_stripe.form_of("/v1/payment_links")[0]
+    assert form["line_items[0][price_data][unit_amount]"] == "90000" and form["line_items[0][price_data][currency]"] == "jpy"
+
+
+def test_wrong_key_is_explained(db, docs, fake_stripe):
+    with db.write() as session:
+        save_section(session, StripeSettings, {"secret_key": "sk_test_wrong"}, actor=ACTOR)
+    with pytest.raises(StripeGatewayError, match="(?i)clé|key"), db.read() as session:
+        check_connection(session, actor=ACTOR)
+
+
+def _session_for(doc_number: str, amount_minor: int, intent: str = "pi_123", currency: str = "eur") -> dict:
+    return {"id": f"cs_{intent}", "object": "checkout.session", "payment_status": "paid", "status": "complete",
+            "amount_total": amount_minor, "currency": currency, "payment_intent": intent, "created": int(time.time()),
+            "client_reference_id": doc_number, "metadata": {"document_number": doc_number, "rent_amount": str(Decimal(amount_minor) / 100)}}
+
+
+def test_sync_records_once_and_turns_the_pdf_into_a_quittance(db, docs, fake_stripe):
+    fake_stripe.sessions.append(_session_for("QUI-000001", 73000))
+    with db.write() as session:
+        result = sync_payments(session, actor=ACTOR)
+    assert result.seen == 1 and [o.document_number for o in result.recorded] == ["QUI-000001"]
+    with db.write() as session:
+        assert sync_payments(session, actor=ACTOR).recorded == []
+    with db.read() as session:
+        assert session.scalar(select(func.count(Payment.id))) == 1
+        payment = session.scalar(select(Payment))
+        assert (payment.mode, payment.provider, payment.external_id) == ("card", "stripe", "pi_123")
+        text = pdf_text(document_pdf(session, actor=ACTOR, document_id=docs["Mme Marie Dupont"])[1])
+    assert "Quittance de loyer" in text and "Carte" in text
+
+
+@pytest.fixture
+def receiver(db):
+    server = make_server(db.factory, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/stripe/webhook"
+    server.shutdown()
+
+
+def _signed(event: dict, secret: str = WEBHOOK_SECRET, at: int | None = None) -> tuple[bytes, str]:
+    payload = json.dumps(event).encode()
+    timestamp = at or int(time.time())
+    signature = stripe.WebhookSignature._compute_signature(f"{timestamp}.{payload.decode()}", secret)
+    return payload, f"t={timestamp},v1={signature}"
+
+
+def _post(url: str, payload: bytes, header: str) -> int:
+    request = urllib.request.Request(url, data=payload, method="POST",
+                                     headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def _event(event_id: str, kind: str, checkout: dict) -> dict:
+    return {"id": event_id, "object": "event", "type": kind, "data": {"object": checkout}, "api_version": "2024-06-20"}
+
+
+def test_webhook_twice_and_both_kinds_record_one_payment(db, docs, receiver):
+    checkout = _session_for("QUI-000001", 73000, intent="pi_twice")
+    for event_id, kind in (("evt_1", "checkout.session.completed"), ("evt_1", "checkout.session.completed"),
+                           ("evt_2", "checkout.session.async_payment_succeeded")):
+        assert _post(receiver, *_signed(_event(event_id, kind, checkout))) == 200
+    with db.read() as session:
+        assert session.scalar(select(func.count(Payment.id))) == 1
+        assert get_document(session, docs["Mme Marie Dupont"], actor=ACTOR).payment_status == "paid"
+        assert session.scalar(select(func.count(StripeEvent.id))) == 2
+
+
+def test_concurrent_deliveries_record_one_payment(db, docs, receiver):
+    checkout = _session_for("QUI-000001", 73000, intent="pi_concurrent")
+    bodies = [_signed(_event(f"evt_c{i}", "checkout.session.completed", checkout)) for i in range(6)]
+    codes = []
+    threads = [threading.Thread(target=lambda b=b: codes.append(_post(receiver, *b))) for b in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert codes == [200] * 6
+    with db.read() as session:
+        assert session.scalar(select(func.count(Payment.id))) == 1
+
+
+@pytest.mark.parametrize("forgery", ["bad-secret", "stale", "garbage", "no-header"])
+def test_forged_or_stale_webhooks_are_refused(db, docs, receiver, forgery):
+    event = _event("evt_forged", "checkout.session.completed", _session_for("QUI-000001", 73000, intent="pi_forged"))
+    if forgery == "bad-secret":
+        payload, header = _signed(event, secret="whsec_someone_else")
+    elif forgery == "stale":
+        payload, header = _signed(event, at=int(time.time()) - 301)
+    elif forgery == "garbage":
+        payload, header = b"not json", _signed(event)[1]
+    else:
+        payload, header = _signed(event)[0], ""
+    assert _post(receiver, payload, header) == 400
+    with db.read() as session:
+        assert session.scalar(select(func.count(Payment.id))) == 0
+        assert session.scalar(select(func.count(StripeEvent.id))) == 0
+
+
+def test_unpaid_session_records_nothing(db, docs, receiver):
+    checkout = {**_session_for("QUI-000001", 73000, intent="pi_unpaid"), "payment_status": "unpaid"}
+    assert _post(receiver, *_signed(_event("evt_u", "checkout.session.completed", checkout))) == 200
+    with db.read() as session:
+        assert session.scalar(select(func.count(Payment.id))) == 0
+
+
+def test_public_helpers_follow_the_vectors():
+    from homecrm.payments import charge_with_fee, to_minor_units
+    from tests.helpers import vectors
+
+    money = vectors("money.json")
+    for case in money["minor_units"]:
+        assert to_minor_units(Decimal(case["amount"]), case["currency"]) == case["expected"]
+    for case in money["fees"]:
+        assert charge_with_fee(Decimal(case["amount"]), fixed=Decimal(case["fixed"]), percent=Decimal(case["percent"]),
+                               gross_up=case["gross_up"]) == Decimal(case["expected_charge"])
