@@ -595,6 +595,84 @@ def webhooks_serve(ctx: Context, port: int, host: str) -> None:
         server.server_close()
 
 
+# e-mail, SMS and reminders -------------------------------------------------------------------
+
+
+@receipts.command("email")
+@click.argument("number")
+@click.option("--to", "to", multiple=True, help="Recipient (repeat for several); default: the tenant's addresses.")
+@db_option
+def receipts_email(ctx: Context, number: str, to: tuple[str, ...]) -> None:
+    """E-mail document NUMBER to the tenant with its PDF attached."""
+    from homecrm.billing.documents import find_by_number
+    from homecrm.notify.messages import send_document_email
+
+    with ctx.session(write=True) as session:
+        actor = ctx.actor(session)
+        entry = send_document_email(session, actor=actor, document_id=find_by_number(session, number, actor=actor).id,
+                                     to=list(to) or None)
+        click.echo(f"{entry.recipient} {entry.provider_id}")
+
+
+@cli.group()
+def reminders() -> None:
+    """Automatic reminders (due, overdue, payment confirmation, lease end)."""
+
+
+@reminders.command("run")
+@click.option("--dry-run", is_flag=True, help="Print the plan; send nothing.")
+@click.option("--now", "now_text", default=None, metavar="ISO-DATETIME", help="Decide as if it were then.")
+@db_option
+def reminders_run(ctx: Context, dry_run: bool, now_text: str | None) -> None:
+    """Send what is due now (cron: every hour). Each message is sent once, whatever the runs."""
+    from datetime import datetime
+
+    from homecrm.notify.reminders import KINDS, run_reminders
+    from homecrm.store.schema import ensure_current
+
+    now = None
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise ValidationError(_("\"{text}\" is not a date and time: use e.g. 2026-03-12T09:00+01:00.").format(
+                text=now_text), field="now") from None
+        if now.tzinfo is None:
+            from zoneinfo import ZoneInfo
+
+            now = now.replace(tzinfo=ZoneInfo("Europe/Paris"))
+    ctx.require_existing_file()
+    engine = ctx.engine()
+    ensure_current(engine)
+    factory = make_session_factory(engine)
+    with read_session(factory) as session:
+        actor = ctx.actor(session)
+        _apply_language(session)
+    report = run_reminders(factory, actor=actor, now=now, dry_run=dry_run)
+    sent = {p.key for p in report.sent}
+    failed = {p.key: error for p, error in report.failed}
+    rows = []
+    for item in report.planned:
+        if item.key in sent:
+            state = _("sent")
+        elif item.key in failed:
+            state = _("failed: {error}").format(error=failed[item.key])
+        elif item.skip:
+            state = _("skipped: {reason}").format(reason=item.skip)
+        elif item.waits_until is not None:
+            state = _("waits until {time}").format(time=item.waits_until.strftime("%d/%m %H:%M"))
+        else:
+            state = _("to send") if dry_run else _("already sent")
+        rows.append((_(KINDS[item.kind]), item.channel, item.tenant, item.recipient or "—", state))
+    headers = (_("Reminder"), _("Channel"), _("Tenant"), _("Recipient"), _("Status"))
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    for row in [headers, *rows]:
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+    if not dry_run:
+        click.echo(_("{sent} sent, {failed} failed, {already} already sent before.").format(
+            sent=len(report.sent), failed=len(report.failed), already=report.already))
+
+
 # users and secrets -------------------------------------------------------------------------
 
 

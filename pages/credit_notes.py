@@ -43,8 +43,15 @@ keep_choice("credit_notes.selected", list(by_id))
 selected = st.selectbox(_("Credit note"), list(by_id), key="credit_notes.selected",
                         format_func=lambda i: f"{by_id[i].number or _('Draft')} — {by_id[i].tenant}")
 if selected in by_id:
-    cols = st.columns(2)
+    cols = st.columns(3)
     name, pdf = read(lambda s: credit_note_pdf(s, actor=actor, credit_note_id=selected))
+    from homecrm.notify.messages import send_credit_note_email
+    from homecrm.ui.feedback import run_action
+
+    cols[2].button(_("E-mail it to the tenant"), key=f"credit_notes.email.{selected}", on_click=run_action,
+                   args=(lambda s: send_credit_note_email(s, actor=actor, credit_note_id=selected),),
+                   kwargs={"success": lambda entry: _("E-mail sent to {to}.").format(to=entry.recipient)},
+                   disabled=by_id[selected].state != "issued")
     cols[0].download_button(_("Download the PDF"), data=pdf, file_name=name, mime="application/pdf",
                             key="credit_notes.pdf", type="primary", icon=":material/download:")
     with cols[1]:

@@ -146,7 +146,7 @@ metrics[1].metric(_("Credit notes"), fmt.money(info["credited"], cur))
 metrics[2].metric(_("Paid"), fmt.money(info["paid"], cur))
 metrics[3].metric(_("Balance"), fmt.money(info["balance"], cur))
 
-tab_pay, tab_credit, tab_pdf = st.tabs([_("Payments"), _("Credit note"), _("PDF")])
+tab_pay, tab_credit, tab_pdf, tab_email = st.tabs([_("Payments"), _("Credit note"), _("PDF"), _("E-mail")])
 
 with tab_pay:
     if not payments:
@@ -243,3 +243,8 @@ with tab_pdf:
                        key="receipts.pdf", icon=":material/download:", type="primary")
     if st.toggle(_("Show the PDF"), key="receipts.preview", value=True):
         st.pdf(pdf, height=900)
+
+with tab_email:
+    from homecrm.ui.document_email import document_email_box
+
+    document_email_box(actor, selected_id, version)

@@ -15,6 +15,7 @@ from homecrm.crm.customers import (
     list_customers,
     update_customer,
 )
+from homecrm import clock
 from homecrm.i18n import LANGUAGES, _
 from homecrm.settings import load_section
 from homecrm.settings.choices import choices_for
@@ -33,9 +34,10 @@ st.title(_("Tenants"))
 show_flashes()
 
 FIELDS = ("civility", "first_name", "last_name", "company_name", "siren", "vat_number", "email", "phone",
-          "address", "zip_code", "city", "country", "language", "notes", "active")
+          "address", "zip_code", "city", "country", "language", "notes", "active", "reminders_opt_out", "timezone")
 with reading() as session:
     countries, _unused = choices_for(session, "countries")
+    timezones = list(choices_for(session, "timezones")[0])
     default_country = load_section(session, ClientSettings).default_country
 
 
@@ -77,7 +79,15 @@ def customer_fields(form: str, kind: str, values: dict) -> None:
     st.selectbox(_("Language of documents"), langs, index=langs.index(values.get("language", "")),
                  format_func=lambda c: LANGUAGES.get(c, _("Default")), key=key("language"))
     st.text_area(_("Notes"), value=values.get("notes", ""), key=key("notes"))
-    st.checkbox(_("Active"), value=values.get("active", True), key=key("active"))
+    cols = st.columns(3)
+    cols[0].checkbox(_("Active"), value=values.get("active", True), key=key("active"))
+    cols[1].checkbox(_("No automatic reminders"), value=values.get("reminders_opt_out", False), key=key("reminders_opt_out"),
+                     help=_("The tenant gets no due, overdue or payment messages from the reminder engine."))
+    zones = ["", *timezones]
+    cols[2].selectbox(_("Time zone"), zones, index=zones.index(values.get("timezone", "")) if values.get("timezone", "") in zones else 0,
+                      format_func=lambda z: z or _("Landlord's"), key=key("timezone"),
+                      help=_("Reminders respect quiet hours in this time zone."))
+    show_field_error(form, "timezone")
 
 
 def collect(form: str, kind: str) -> dict:
@@ -147,11 +157,12 @@ with reading() as session:
     customer = get_customer(session, selected, actor=actor)
     values = {name: getattr(customer, name) for name in FIELDS}
     version = version_of(customer)
+    consent = (customer.email_consent_on, customer.email_consent_channel)
     kind = customer.kind
     contacts = [(c.id, c.full_name, c.email, c.phone, c.position, c.is_primary) for c in customer.contacts]
 edit_form = f"tenant-{selected}"
 
-tab_info, tab_contacts, tab_docs = st.tabs([_("Details"), _("Contacts"), _("Documents")])
+tab_info, tab_contacts, tab_docs, tab_messages = st.tabs([_("Details"), _("Contacts"), _("Documents"), _("Messages")])
 with tab_info:
     def _update() -> None:
         data = collect(edit_form, kind)
@@ -220,3 +231,42 @@ with tab_docs:
             hide_index=True,
             width="stretch",
         )
+
+with tab_messages:
+    from homecrm.notify.messages import MESSAGE_STATUS_LABELS, message_history, record_consent
+
+    st.markdown("**" + _("Electronic delivery of quittances") + "**")
+    if consent[0]:
+        st.caption(_("Agreed on {date} ({channel}).").format(date=fmt.date(consent[0]), channel=md(consent[1])))
+    else:
+        st.caption(_("No consent recorded: quittances cannot be e-mailed to this tenant (loi 89-462, art. 21)."))
+    cform = f"consent-{selected}"
+
+    def _consent(customer_id: int = selected) -> None:
+        state = st.session_state
+        on = state.get(f"{cform}.on") if state.get(f"{cform}.agreed") else None
+        run_action(lambda s: record_consent(s, actor=actor, customer_id=customer_id, on=on,
+                                            channel=state.get(f"{cform}.channel", "")),
+                   success=_("Consent saved."), form=cform)
+
+    with st.form(cform):
+        row = st.columns([1, 1, 2])
+        row[0].checkbox(_("The tenant agreed"), value=consent[0] is not None, key=f"{cform}.agreed")
+        row[1].date_input(_("On"), value=consent[0] or clock.today(fmt.timezone), key=f"{cform}.on", format="DD/MM/YYYY",
+                          max_value=clock.today(fmt.timezone))
+        row[2].text_input(_("How"), value=consent[1], key=f"{cform}.channel", placeholder=_("Signed lease clause, e-mail…"))
+        show_field_error(cform, "email_consent_channel")
+        show_field_error(cform, "email_consent_on")
+        st.form_submit_button(_("Save the consent"), on_click=_consent, disabled=not actor.can("tenants", "edit"))
+    history = read(lambda s: message_history(s, actor=actor, customer_id=selected))
+    if history:
+        st.dataframe(pd.DataFrame({
+            _("When"): [fmt.datetime(h.at) for h in history],
+            _("Channel"): [{"email": _("E-mail"), "sms": "SMS"}.get(h.channel, h.channel) for h in history],
+            _("Recipients"): [h.recipient for h in history],
+            _("Subject / text"): [h.subject for h in history],
+            _("Status"): [_(MESSAGE_STATUS_LABELS.get(h.status, h.status)) for h in history],
+            _("Result"): [h.result or h.provider_id for h in history],
+        }), hide_index=True, width="stretch")
+    else:
+        st.caption(_("No message sent yet."))

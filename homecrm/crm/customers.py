@@ -38,6 +38,13 @@ class CustomerInput(InputModel):
     language: Literal["", "fr", "en"] = ""
     notes: str = ""
     active: bool = True
+    reminders_opt_out: bool = False
+    timezone: str = ""
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str) -> str:
+        return validation.timezone(v) if v.strip() else ""
 
     @field_validator("country")
     @classmethod

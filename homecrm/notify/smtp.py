@@ -8,6 +8,7 @@ nor put in a message.
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import socket
 import ssl
@@ -72,8 +73,11 @@ def build_message(
     return message
 
 
+CAFILE_ENV = "HOMECRM_SMTP_CAFILE"  # an extra CA to trust (a company relay, the tests' own server)
+
+
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=os.environ.get(CAFILE_ENV) or None)
     if settings.encryption == "ssl":
         client: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT_SECONDS, context=context)
     else:

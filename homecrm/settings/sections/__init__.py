@@ -7,6 +7,12 @@ from homecrm.settings.sections.finance import FinanceSettings
 from homecrm.settings.sections.gateways import BankTransferSettings, StripeSettings
 from homecrm.settings.sections.general import GeneralSettings
 from homecrm.settings.sections.localization import LocalizationSettings
+from homecrm.settings.sections.messaging import (
+    EmailTemplateSettings,
+    ReminderSettings,
+    SmsGatewaySettings,
+    SmsTriggerSettings,
+)
 from homecrm.settings.sections.pdf import PdfFormatSettings, PdfSettings
 from homecrm.settings.sections.receipts import ReceiptSettings
 from homecrm.settings.sections.security import SecuritySettings, SystemSettings
@@ -15,6 +21,10 @@ from homecrm.settings.sections.smtp import SmtpSettings
 __all__ = [
     "BankTransferSettings",
     "ClientSettings",
+    "EmailTemplateSettings",
+    "ReminderSettings",
+    "SmsGatewaySettings",
+    "SmsTriggerSettings",
     "CompanySettings",
     "CreditNoteSettings",
     "FinanceSettings",

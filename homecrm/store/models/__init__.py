@@ -26,6 +26,7 @@ from homecrm.store.models.billing import (
 )
 from homecrm.store.models.customers import Contact, Customer
 from homecrm.store.models.leasing import Lease, Property, Unit
+from homecrm.store.models.messages import MessageLog
 from homecrm.store.models.settings import Asset, Setting
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "StripePaymentLink",
     "Customer",
     "Lease",
+    "MessageLog",
     "NumberCounter",
     "Payment",
     "Property",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from homecrm.store.base import Base
@@ -32,6 +32,11 @@ class Customer(Base):
     language: Mapped[str] = mapped_column(String(5), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Electronic delivery of quittances needs the tenant's express consent (loi 89-462 art. 21).
+    email_consent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    email_consent_channel: Mapped[str] = mapped_column(String(50), default="")
+    reminders_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    timezone: Mapped[str] = mapped_column(String(50), default="")
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True, index=True
     )

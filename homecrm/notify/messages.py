@@ -1,0 +1,246 @@
+"""Sending a document by e-mail (with its PDF) and the log of every message.
+
+A quittance may be e-mailed only to a tenant who agreed to electronic delivery (loi 89-462,
+art. 21: consent recorded with its date and channel); otherwise the page says why and offers the
+download. Each message is logged — when, to whom, what, the SMTP or Twilio answer — and shown on
+the tenant's page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from homecrm import clock
+from homecrm.billing.documents import STATUS_LABELS, document_title, documents_for_render, get_document
+from homecrm.billing.exports import _link_url
+from homecrm.errors import ValidationError
+from homecrm.i18n import N_, _, language
+from homecrm.notify.smtp import Attachment, SmtpError, build_message, send_email
+from homecrm.render.context import DocumentContext
+from homecrm.render.formatting import Formats
+from homecrm.render.placeholders import check_template, render_template
+from homecrm.render.rent_document import pdf_filename, render_rent_document_pdf
+from homecrm.security.principal import Principal, require
+from homecrm.settings import load_section
+from homecrm.settings.sections import EmailTemplateSettings, SmtpSettings
+from homecrm.settings.sections.messaging import DOCUMENT_FIELDS
+from homecrm.store.models import Customer, MessageLog, RentDocument
+
+
+def recipients_of(customer: Customer) -> list[str]:
+    """The tenant's e-mail and its contacts', primary first, without duplicates."""
+    emails = [customer.email] + [c.email for c in sorted(customer.contacts, key=lambda c: not c.is_primary)]
+    return list(dict.fromkeys(e for e in emails if e))
+
+
+def quittance_consent_missing(doc: RentDocument) -> str | None:
+    """Why this document may not be e-mailed (a quittance without consent), or None."""
+    if doc.payment_status == "paid" and doc.state == "issued" and doc.customer.email_consent_on is None:
+        return _("{tenant} has not agreed to receive quittances electronically (loi 89-462, art. 21): record the "
+                 "consent on the tenant's page, or download the PDF and hand it over.").format(
+                     tenant=doc.customer.display_name)
+    return None
+
+
+def document_values(doc: RentDocument, ctx: DocumentContext, *, link_url: str | None = None, for_sms: bool = False) -> dict:
+    lang = ctx.language_for(doc.customer.language)
+    fmt = Formats.from_settings(ctx.finance, ctx.localization, lang)
+    with language(lang):
+        values = {
+            "client_name": doc.customer.display_name,
+            "company_name": ctx.landlord_name,
+            "invoice_number": doc.number or "",
+            "document_title": _(document_title(doc)) if doc.state != "cancelled" else _(STATUS_LABELS["cancelled"]),
+            "amount": fmt.money(doc.amount_due, doc.currency),
+            "balance": fmt.money(doc.balance, doc.currency),
+            "due_date": fmt.date(doc.due_date),
+            "period": fmt.month(doc.period_start),
+            "payment_link": link_url or "",
+        }
+    if for_sms:
+        from homecrm.notify.sms import sms_amount
+
+        values = {k: sms_amount(v) for k, v in values.items()}
+    return values
+
+
+@dataclass(frozen=True)
+class DraftEmail:
+    to: list[str]
+    subject: str
+    body: str
+    attachment_name: str
+    blocked: str | None  # why it cannot be sent
+
+
+def draft_document_email(session: Session, *, actor: Principal, document_id: int) -> DraftEmail:
+    """What would be sent for this document (the preview of the page)."""
+    require(session, actor, "documents", "view_own")
+    doc = documents_for_render(session, [get_document(session, document_id, actor=actor).id])[0]
+    ctx = DocumentContext.load(session)
+    templates = load_section(session, EmailTemplateSettings)
+    values = document_values(doc, ctx, link_url=_link_url(session, doc, ctx))
+    to = recipients_of(doc.customer)
+    blocked = quittance_consent_missing(doc) or (None if to else _("{tenant} has no e-mail address.").format(
+        tenant=doc.customer.display_name))
+    return DraftEmail(to, render_template(templates.document_subject, values), render_template(templates.document_body, values),
+                      pdf_filename(doc), blocked)
+
+
+def _log(session: Session, **fields) -> MessageLog:
+    entry = MessageLog(**fields)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def _check_recipients(addresses: list[str]) -> list[str]:
+    from homecrm import validation
+
+    if not addresses:
+        raise ValidationError(_("Give at least one recipient."), field="to")
+    try:
+        return [validation.email(address, required=True) for address in addresses]
+    except ValueError as exc:
+        raise ValidationError(str(exc), field="to") from None
+
+
+def _send_with_pdf(session: Session, *, actor: Principal, kind: str, customer_id: int, to: list[str], subject: str,
+                   body: str, filename: str, pdf: bytes, document_id: int | None = None) -> MessageLog:
+    """Send one e-mail with a PDF attached and log it; a failure is logged too, and nothing is marked sent."""
+    settings = load_section(session, SmtpSettings)
+    message = build_message(settings, to=to, subject=subject, body=body, attachments=[Attachment(filename, pdf)])
+    common = {"channel": "email", "kind": kind, "customer_id": customer_id, "document_id": document_id,
+              "subject": subject, "body": body, "attachment": filename, "attempts": 1, "created_by_id": actor.user_id}
+    try:
+        sent = send_email(settings, message)
+    except SmtpError as exc:
+        _log(session, recipient=", ".join(to), status="failed", result=str(exc)[:500], **common)
+        raise
+    return _log(session, recipient=", ".join(sent.recipients), status="sent", provider_id=sent.message_id,
+                result=sent.response[:500], sent_at=clock.now(), **common)
+
+
+def _final_texts(subject: str | None, body: str | None, fields: tuple[str, ...], values: dict, draft_subject: str,
+                 draft_body: str) -> tuple[str, str]:
+    for text in (subject, body):
+        if text is not None:
+            check_template(text, fields, field="body")
+    return (render_template(subject, values) if subject is not None else draft_subject,
+            render_template(body, values) if body is not None else draft_body)
+
+
+def send_document_email(
+    session: Session, *, actor: Principal, document_id: int, to: list[str] | None = None,
+    subject: str | None = None, body: str | None = None,
+) -> MessageLog:
+    """E-mail a rent document with its PDF; refused for a quittance without the tenant's consent."""
+    draft = draft_document_email(session, actor=actor, document_id=document_id)
+    doc = documents_for_render(session, [document_id])[0]
+    refused = quittance_consent_missing(doc)
+    if refused:
+        raise ValidationError(refused, field="to")
+    recipients = _check_recipients(to or draft.to)
+    ctx = DocumentContext.load(session)
+    link = _link_url(session, doc, ctx)
+    values = document_values(doc, ctx, link_url=link)
+    final_subject, final_body = _final_texts(subject, body, DOCUMENT_FIELDS, values, draft.subject, draft.body)
+    pdf = render_rent_document_pdf(doc, ctx, link_url=link)
+    return _send_with_pdf(session, actor=actor, kind="document", customer_id=doc.customer_id, to=recipients,
+                          subject=final_subject, body=final_body, filename=draft.attachment_name, pdf=pdf,
+                          document_id=doc.id)
+
+
+def send_credit_note_email(session: Session, *, actor: Principal, credit_note_id: int,
+                           to: list[str] | None = None) -> MessageLog:
+    from homecrm.billing.exports import credit_note_pdf
+    from homecrm.billing.credit_notes import get_credit_note
+    from homecrm.settings.sections.messaging import CREDIT_NOTE_FIELDS
+
+    note = get_credit_note(session, credit_note_id, actor=actor)
+    ctx = DocumentContext.load(session)
+    fmt = Formats.from_settings(ctx.finance, ctx.localization, ctx.language_for(note.customer.language))
+    values = {"client_name": note.customer.display_name, "company_name": ctx.landlord_name,
+              "credit_note_number": note.number or "", "invoice_number": note.document.number or "",
+              "amount": fmt.money(note.amount, note.currency)}
+    templates = load_section(session, EmailTemplateSettings)
+    check_template(templates.credit_note_body, CREDIT_NOTE_FIELDS)
+    filename, pdf = credit_note_pdf(session, actor=actor, credit_note_id=credit_note_id)
+    recipients = _check_recipients(to or recipients_of(note.customer))
+    return _send_with_pdf(session, actor=actor, kind="credit_note", customer_id=note.customer_id, to=recipients,
+                          subject=render_template(templates.credit_note_subject, values),
+                          body=render_template(templates.credit_note_body, values), filename=filename, pdf=pdf,
+                          document_id=note.document_id)
+
+
+def send_statement_email(session: Session, *, actor: Principal, customer_id: int, first: date, last: date,
+                         to: list[str] | None = None) -> MessageLog:
+    from homecrm.billing.exports import statement_pdf
+    from homecrm.billing.statements import tenant_statement
+    from homecrm.crm.customers import get_customer
+
+    customer = get_customer(session, customer_id, actor=actor)
+    statement = tenant_statement(session, actor=actor, customer_id=customer_id, first=first, last=last)
+    ctx = DocumentContext.load(session)
+    fmt = Formats.from_settings(ctx.finance, ctx.localization, ctx.language_for(customer.language))
+    values = {"client_name": customer.display_name, "company_name": ctx.landlord_name,
+              "period": _("from {start} to {end}").format(start=fmt.date(first), end=fmt.date(last)),
+              "balance": fmt.money(statement.closing, statement.currency)}
+    templates = load_section(session, EmailTemplateSettings)
+    filename, pdf = statement_pdf(session, actor=actor, customer_id=customer_id, first=first, last=last)
+    recipients = _check_recipients(to or recipients_of(customer))
+    return _send_with_pdf(session, actor=actor, kind="statement", customer_id=customer_id, to=recipients,
+                          subject=render_template(templates.statement_subject, values),
+                          body=render_template(templates.statement_body, values), filename=filename, pdf=pdf)
+
+
+MESSAGE_STATUS_LABELS = {"sending": N_("sending"), "sent": N_("sent"), "failed": N_("failed"), "skipped": N_("skipped")}
+
+
+@dataclass(frozen=True)
+class LogRow:
+    id: int
+    at: object
+    channel: str
+    kind: str
+    recipient: str
+    subject: str
+    status: str
+    result: str
+    provider_id: str
+
+
+def message_history(session: Session, *, actor: Principal, customer_id: int | None = None,
+                    status: str | None = None, limit: int = 500) -> list[LogRow]:
+    require(session, actor, "tenants", "view_own")
+    stmt = select(MessageLog).order_by(MessageLog.created_at.desc(), MessageLog.id.desc()).limit(limit)
+    if customer_id is not None:
+        stmt = stmt.where(MessageLog.customer_id == customer_id)
+    if status:
+        stmt = stmt.where(MessageLog.status == status)
+    return [LogRow(m.id, m.created_at, m.channel, m.kind, m.recipient, m.subject or m.body[:80], m.status, m.result,
+                   m.provider_id) for m in session.scalars(stmt)]
+
+
+def record_consent(session: Session, *, actor: Principal, customer_id: int, on: date | None, channel: str) -> Customer:
+    """Record (or withdraw, with ``on=None``) the tenant's consent to electronic quittances."""
+    from homecrm.crm.customers import get_customer
+
+    require(session, actor, "tenants", "edit")
+    customer = get_customer(session, customer_id, actor=actor)
+    if on is not None:
+        if on > clock.today():
+            raise ValidationError(_("The consent date is in the future."), field="email_consent_on")
+        if not channel.strip():
+            raise ValidationError(_("Say how the tenant agreed (signed lease clause, e-mail, letter…)."),
+                                  field="email_consent_channel")
+    customer.email_consent_on = on
+    customer.email_consent_channel = channel.strip()[:50] if on else ""
+    session.flush()
+    return customer
+
+

@@ -1,0 +1,181 @@
+"""Sending documents by e-mail and SMS through real protocol peers; the log of what was sent."""
+
+import datetime as dt
+import email
+import ssl
+from datetime import date
+from email import policy
+
+import pytest
+from sqlalchemy import select
+
+from homecrm.billing.documents import generate_month
+from homecrm.billing.payments import record_payment
+from homecrm.billing.periods import Month
+from homecrm.errors import ValidationError
+from homecrm.notify.messages import message_history, record_consent, send_document_email
+from homecrm.notify.smtp import CAFILE_ENV, SmtpError
+from homecrm.notify.twilio_gateway import API_BASE_ENV, SmsError, send_sms
+from homecrm.settings import load_section, save_section
+from homecrm.settings.sections import SmsGatewaySettings, SmtpSettings
+from homecrm.store.models import MessageLog
+from tests.factories import ACTOR, make_lease
+from tests.helpers import pdf_text
+from tests.smtp_server import start_server
+from tests.twilio_server import ACCOUNT_SID, AUTH_TOKEN, INVALID_NUMBER, UNVERIFIED_NUMBER, start_fake_twilio
+
+
+@pytest.fixture
+def mailbox(db):
+    controller, box = start_server()
+    with db.write() as session:
+        save_section(session, SmtpSettings, {"encryption": "none", "host": "127.0.0.1", "port": controller.port,
+                                             "sender_email": "bailleur@exemple.fr", "sender_name": "SCI Les Tilleuls",
+                                             "bcc_all": "archive@exemple.fr", "signature": "Cordialement,\nSCI"},
+                     actor=ACTOR)
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def doc(db, frozen_today):
+    with db.write() as session:
+        lease = make_lease(session, customer={"civility": "Mme", "first_name": "Hélène", "last_name": "Dupré",
+                                              "email": "helene@exemple.fr", "phone": "06 12 34 56 78"})
+        doc_id = generate_month(session, actor=ACTOR, month=Month(2026, 3), on=date(2026, 3, 1)).created[0]
+    return {"id": doc_id, "customer": lease.customer_id}
+
+
+def test_document_email_with_pdf_bcc_utf8_subject_and_signature(db, mailbox, doc):
+    with db.write() as session:
+        entry = send_document_email(session, actor=ACTOR, document_id=doc["id"])
+    received = mailbox.messages[0]
+    assert received.recipients == ["helene@exemple.fr", "archive@exemple.fr"]
+    message = email.message_from_bytes(received.data, policy=policy.default)
+    assert message["Subject"] == "Avis d'échéance QUI-000001" and message["To"] == "helene@exemple.fr"
+    body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "Bonjour Mme Hélène Dupré" in body and body.rstrip().endswith("Cordialement,\nSCI")
+    attachment = next(message.iter_attachments())
+    assert attachment.get_filename() == "avis-QUI-000001.pdf"
+    assert "Avis d'échéance" in pdf_text(attachment.get_content())
+    assert entry.status == "sent" and entry.provider_id == message["Message-ID"]
+    with db.read() as session:
+        history = message_history(session, actor=ACTOR, customer_id=doc["customer"])
+    assert [(h.channel, h.status, h.recipient) for h in history] == [("email", "sent", "helene@exemple.fr, archive@exemple.fr")]
+
+
+def test_a_quittance_needs_the_tenants_consent(db, mailbox, doc):
+    with db.write() as session:
+        record_payment(session, actor=ACTOR, document_id=doc["id"], data={"amount": "730", "paid_on": date(2026, 3, 5)})
+    with pytest.raises(ValidationError, match="89-462"), db.write() as session:
+        send_document_email(session, actor=ACTOR, document_id=doc["id"])
+    assert mailbox.messages == []
+    with db.write() as session:
+        record_consent(session, actor=ACTOR, customer_id=doc["customer"], on=date(2026, 1, 10), channel="Clause du bail")
+        send_document_email(session, actor=ACTOR, document_id=doc["id"])
+    message = email.message_from_bytes(mailbox.messages[0].data, policy=policy.default)
+    assert message["Subject"] == "Quittance de loyer QUI-000001"
+
+
+def test_wrong_smtp_host_is_explained_and_nothing_is_marked_sent(db, doc):
+    with db.write() as session:
+        save_section(session, SmtpSettings, {"encryption": "none", "host": "127.0.0.1", "port": 9,
+                                             "sender_email": "bailleur@exemple.fr"}, actor=ACTOR)
+    with pytest.raises(SmtpError, match="(?i)refus"):
+        with db.write() as session:
+            try:
+                send_document_email(session, actor=ACTOR, document_id=doc["id"])
+            except SmtpError:
+                session.commit()  # keep the failure in the log, as the page does
+                raise
+    with db.read() as session:
+        assert [m.status for m in session.scalars(select(MessageLog))] == ["failed"]
+
+
+def test_starttls_with_a_certificate_we_trust(db, doc, tmp_path, monkeypatch):
+    cert, key = _self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    controller, box = start_server(tls_context=context, require_starttls=True)
+    monkeypatch.setenv(CAFILE_ENV, str(cert))
+    try:
+        with db.write() as session:
+            save_section(session, SmtpSettings, {"encryption": "tls", "host": "localhost", "port": controller.port,
+                                                 "sender_email": "bailleur@exemple.fr"}, actor=ACTOR)
+            send_document_email(session, actor=ACTOR, document_id=doc["id"])
+        assert box.messages and box.messages[0].recipients == ["helene@exemple.fr"]
+        with db.write() as session:  # SSL straight away on a STARTTLS port: explained
+            save_section(session, SmtpSettings, {"encryption": "ssl"}, actor=ACTOR)
+        with pytest.raises(SmtpError), db.write() as session:
+            send_document_email(session, actor=ACTOR, document_id=doc["id"])
+    finally:
+        controller.stop()
+
+
+def _self_signed(folder):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+@pytest.fixture
+def twilio(db, monkeypatch):
+    server, state = start_fake_twilio()
+    monkeypatch.setenv(API_BASE_ENV, f"http://127.0.0.1:{server.server_address[1]}")
+    with db.write() as session:
+        save_section(session, SmsGatewaySettings, {"active_gateway": "twilio", "twilio_account_sid": ACCOUNT_SID,
+                                                   "twilio_auth_token": AUTH_TOKEN, "twilio_from": "07 81 22 33 44"},
+                     actor=ACTOR)
+    yield state
+    server.shutdown()
+
+
+def test_twilio_receives_e164_body_and_sender(db, twilio):
+    with db.read() as session:
+        settings = load_section(session, SmsGatewaySettings)
+    sent = send_sms(settings, to="+33612345678", body="Rappel : loyer de 650,00 € à régler.")
+    assert sent.sid.startswith("SM")
+    assert twilio.messages == [{"To": "+33612345678", "From": "+33781223344", "Body": "Rappel : loyer de 650,00 € à régler."}]
+
+
+@pytest.mark.parametrize("to, fragment", [(INVALID_NUMBER, "pas valide"), (UNVERIFIED_NUMBER, "vérifiés")])
+def test_twilio_errors_are_sentences(db, twilio, to, fragment):
+    with db.read() as session:
+        settings = load_section(session, SmsGatewaySettings)
+    with pytest.raises(SmsError, match=fragment):
+        send_sms(settings, to=to, body="x")
+
+
+def test_twilio_authentication_error(db, twilio):
+    with db.write() as session:
+        save_section(session, SmsGatewaySettings, {"twilio_auth_token": "wrong"}, actor=ACTOR)
+        settings = load_section(session, SmsGatewaySettings)
+    with pytest.raises(SmsError, match="(?i)SID"):
+        send_sms(settings, to="+33612345678", body="x")
+
+
+def test_sms_settings_refuse_long_texts_and_unknown_fields(db):
+    from homecrm.settings.sections import SmsTriggerSettings
+
+    for text, fragment in (("x" * 1600, "10"), ("Loyer {iban}", "{iban}")):
+        with pytest.raises(ValidationError) as excinfo, db.write() as session:
+            save_section(session, SmsTriggerSettings, {"invoice_due": text}, actor=ACTOR)
+        assert fragment in excinfo.value.errors["invoice_due"]
+    with pytest.raises(ValidationError), db.write() as session:
+        save_section(session, SmsGatewaySettings, {"active_gateway": "twilio"}, actor=ACTOR)

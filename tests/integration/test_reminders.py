@@ -1,0 +1,150 @@
+"""The reminder engine with a fixed clock: exactly the expected notices, never twice, never at night."""
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from homecrm import clock
+from homecrm.billing.documents import generate_month
+from homecrm.billing.payments import record_payment
+from homecrm.billing.periods import Month
+from homecrm.notify.reminders import _quiet, plan_reminders, run_reminders, upcoming
+from homecrm.notify.twilio_gateway import API_BASE_ENV
+from homecrm.settings import load_section, save_section
+from homecrm.settings.sections import ReminderSettings, SmsGatewaySettings, SmsTriggerSettings, SmtpSettings
+from homecrm.store.models import MessageLog, RentDocument
+from tests.factories import ACTOR, make_lease
+from tests.smtp_server import start_server
+from tests.twilio_server import ACCOUNT_SID, AUTH_TOKEN, start_fake_twilio
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def world(db, monkeypatch):
+    controller, mailbox = start_server()
+    server, twilio = start_fake_twilio()
+    monkeypatch.setenv(API_BASE_ENV, f"http://127.0.0.1:{server.server_address[1]}")
+    with clock.frozen(datetime(2026, 2, 25, 10, tzinfo=PARIS)), db.write() as session:
+        save_section(session, SmtpSettings, {"encryption": "none", "host": "127.0.0.1", "port": controller.port,
+                                             "sender_email": "bailleur@exemple.fr"}, actor=ACTOR)
+        save_section(session, SmsGatewaySettings, {"active_gateway": "twilio", "twilio_account_sid": ACCOUNT_SID,
+                                                   "twilio_auth_token": AUTH_TOKEN, "twilio_from": "+33781223344"}, actor=ACTOR)
+        save_section(session, ReminderSettings, {"due_notice_email": True, "overdue_email": True, "due_notice_days": 5,
+                                                 "overdue_every_days": 7, "overdue_max": 3}, actor=ACTOR)
+        save_section(session, SmsTriggerSettings, {"invoice_due_enabled": True, "invoice_overdue_enabled": True}, actor=ACTOR)
+        make_lease(session, name="A", unit="1", customer={"last_name": "Alpha", "email": "a@exemple.fr", "phone": "0612345678"})
+        make_lease(session, name="B", unit="2", customer={"last_name": "Bravo", "email": "b@exemple.fr"})
+        make_lease(session, name="C", unit="3", customer={"last_name": "Charlie", "email": "c@exemple.fr",
+                                                          "phone": "0612345679", "reminders_opt_out": True})
+        created = generate_month(session, actor=ACTOR, month=Month(2026, 3), on=date(2026, 2, 25)).created
+        docs = {session.get(RentDocument, i).customer.last_name: i for i in created}
+    yield {"mailbox": mailbox, "twilio": twilio, "docs": docs}
+    controller.stop()
+    server.shutdown()
+
+
+def _day(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=PARIS)
+
+
+def test_a_month_of_daily_runs_sends_exactly_the_expected_notices(db, world):
+    sent_on: dict[str, list[date]] = {}
+    day = date(2026, 2, 26)
+    while day <= date(2026, 3, 31):
+        if day == date(2026, 3, 4):
+            with clock.frozen(_day(day, 9)), db.write() as session:
+                record_payment(session, actor=ACTOR, document_id=world["docs"]["Bravo"],
+                               data={"amount": "730", "paid_on": day})
+        with clock.frozen(_day(day)):
+            report = run_reminders(db.factory, actor=ACTOR, now=_day(day))
+        for item in report.sent:
+            sent_on.setdefault(f"{item.tenant}:{item.kind}:{item.channel}", []).append(day)
+        day += timedelta(days=1)
+    assert sent_on == {
+        "Alpha:due_notice:email": [date(2026, 2, 28)],
+        "Alpha:due_notice:sms": [date(2026, 2, 28)],
+        "Bravo:due_notice:email": [date(2026, 2, 28)],
+        "Alpha:overdue_notice:email": [date(2026, 3, 6), date(2026, 3, 13), date(2026, 3, 20)],
+        "Alpha:overdue_notice:sms": [date(2026, 3, 6), date(2026, 3, 13), date(2026, 3, 20)],
+    }
+    assert len(world["mailbox"].messages) == 5 and len(world["twilio"].messages) == 4
+    assert world["twilio"].messages[0]["To"] == "+33612345678"
+    assert "QUI-000001" in world["twilio"].messages[-1]["Body"]
+    with db.read() as session:  # the notices carry the avis as PDF
+        assert session.scalar(select(func.count(MessageLog.id)).where(MessageLog.status == "sent")) == 9
+
+
+def test_a_second_run_and_overlapping_runs_send_nothing_twice(db, world):
+    now = _day(date(2026, 2, 28))
+    with clock.frozen(now):
+        reports = []
+        threads = [threading.Thread(target=lambda: reports.append(run_reminders(db.factory, actor=ACTOR, now=now)))
+                   for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        again = run_reminders(db.factory, actor=ACTOR, now=now)
+    assert sum(len(r.sent) for r in reports) == 3  # Alpha e-mail + SMS, Bravo e-mail
+    assert again.sent == [] and again.already == 3
+    assert len(world["mailbox"].messages) == 2 and len(world["twilio"].messages) == 1
+
+
+def test_skipped_recipients_are_listed_with_the_reason(db, world):
+    with clock.frozen(_day(date(2026, 2, 28))), db.read() as session:
+        plan = plan_reminders(session, actor=ACTOR, now=_day(date(2026, 2, 28)))
+    reasons = {(p.tenant, p.channel): p.skip for p in plan}
+    assert "téléphone" in reasons[("Bravo", "sms")] or "phone" in reasons[("Bravo", "sms")]
+    assert reasons[("Charlie", "email")] and reasons[("Charlie", "sms")]  # opted out
+
+
+def test_quiet_hours_across_the_dst_change():
+    settings = ReminderSettings()
+    # Saturday 28 March 2026, 06:30 UTC = 07:30 in Paris (winter time): quiet until 08:00 = 07:00 UTC
+    before = datetime(2026, 3, 28, 6, 30, tzinfo=UTC).astimezone(PARIS)
+    assert _quiet(before, settings) == datetime(2026, 3, 28, 8, 0, tzinfo=PARIS)
+    # Sunday 29 March, the clocks went forward: 06:30 UTC = 08:30 in Paris, not quiet any more
+    after = datetime(2026, 3, 29, 6, 30, tzinfo=UTC).astimezone(PARIS)
+    assert _quiet(after, settings) is None
+    assert _quiet(datetime(2026, 3, 29, 22, 0, tzinfo=PARIS), settings) == datetime(2026, 3, 30, 8, 0, tzinfo=PARIS)
+
+
+def test_nothing_is_sent_at_night_it_waits_for_the_morning(db, world):
+    night = datetime(2026, 2, 28, 5, 0, tzinfo=UTC)  # 06:00 in Paris
+    with clock.frozen(night):
+        report = run_reminders(db.factory, actor=ACTOR, now=night)
+    assert report.sent == [] and all(p.waits_until for p in report.planned if not p.skip)
+    morning = datetime(2026, 2, 28, 7, 5, tzinfo=UTC)
+    with clock.frozen(morning):
+        assert len(run_reminders(db.factory, actor=ACTOR, now=morning).sent) == 3
+
+
+def test_the_tenants_own_time_zone_decides(db, world):
+    from homecrm.crm.customers import update_customer
+
+    with db.write() as session:
+        doc = session.get(RentDocument, world["docs"]["Alpha"])
+        update_customer(session, actor=ACTOR, customer_id=doc.customer_id,
+                        data={"last_name": "Alpha", "email": "a@exemple.fr", "phone": "0612345678",
+                              "timezone": "America/Martinique"})
+    moment = datetime(2026, 2, 28, 10, 0, tzinfo=PARIS)  # 05:00 in Martinique
+    with db.read() as session:
+        plan = plan_reminders(session, actor=ACTOR, now=moment)
+    alpha = [p for p in plan if p.tenant == "Alpha"]
+    assert alpha and all(p.waits_until is not None for p in alpha)
+    assert all(p.waits_until is None for p in plan if p.tenant == "Bravo")
+
+
+def test_dry_run_and_the_next_seven_days_queue(db, world):
+    with clock.frozen(_day(date(2026, 2, 26))):
+        report = run_reminders(db.factory, actor=ACTOR, now=_day(date(2026, 2, 26)), dry_run=True)
+        queue = upcoming(db.factory, actor=ACTOR, days=7)
+    assert report.planned == [] and report.sent == []
+    assert {(day, p.tenant, p.kind, p.channel) for day, p in queue if not p.skip} == {
+        (date(2026, 2, 28), "Alpha", "due_notice", "email"), (date(2026, 2, 28), "Alpha", "due_notice", "sms"),
+        (date(2026, 2, 28), "Bravo", "due_notice", "email")}
+    assert len(world["mailbox"].messages) == 0
