@@ -16,6 +16,7 @@ test: system venv-dev browser-deps
 
 bench: system venv
 	$(BIN)/python benchmarks/receipts_pdf.py
+	$(BIN)/python benchmarks/candidates.py
 
 system:
 	@$(PYTHON) scripts/check_system.py --pdf

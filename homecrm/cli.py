@@ -747,10 +747,14 @@ def secrets_rotate(ctx: Context) -> None:
 
 # entry point -------------------------------------------------------------------------------
 
+import homecrm.commands  # noqa: E402,F401 - registers the command groups of later modules
+
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        cli.main(args=argv, prog_name="homecrm", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="homecrm", standalone_mode=False)
+        if isinstance(code, int) and code:
+            return code  # a command that ended with click.exceptions.Exit(code)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:

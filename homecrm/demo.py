@@ -1,4 +1,5 @@
-"""Demo data: one landlord, three properties, a dozen tenants and six months of rent history.
+"""Demo data: one landlord, three properties, a dozen tenants, six months of rent history and a
+year of candidates (see ``demo_candidates``).
 
 Dates are relative to today so the demo always looks current: the last six months are issued,
 most tenants paid on time, a few paid late or in part, and this month is still being collected.
@@ -60,8 +61,8 @@ PROPERTIES = [
 
 # (civility, first name, last name, e-mail, phone, unit index, rent, charges, months ago started, furnished)
 TENANTS = [
-    ("Mme", "Camille", "Lefèvre", "camille.lefevre@example.fr", "06 12 34 56 78", 0, "520.00", "45.00", 30, True),
-    ("M.", "Julien", "Moreau", "julien.moreau@example.fr", "06 23 45 67 89", 1, "690.00", "60.00", 20, False),
+    ("Mme", "Camille", "Lefèvre", "camille.lefevre@example.fr", "06 12 34 56 78", 0, "520.00", "45.00", 10, True),
+    ("M.", "Julien", "Moreau", "julien.moreau@example.fr", "06 23 45 67 89", 1, "690.00", "60.00", 8, False),
     ("Mme", "Sophie", "Girard", "sophie.girard@example.fr", "07 81 22 33 44", 2, "850.00", "80.00", 44, False),
     ("M.", "Thomas", "Rousseau", "thomas.rousseau@example.fr", "06 98 76 54 32", 3, "680.00", "60.00", 3, False),
     ("Mme", "Élodie", "Fournier", "elodie.fournier@example.fr", "06 45 67 89 01", 4, "920.00", "90.00", 14, False),
@@ -191,8 +192,12 @@ def seed_demo(session: Session, *, months: int = 6) -> dict[str, int]:
                     "reference": f"VIR-{doc.number}" if rng.random() < 0.5 else "",
                 })
                 payments += 1
+    from homecrm.demo_candidates import seed_candidates
+
+    candidates = seed_candidates(session, actor=admin, today=today)
     session.flush()
-    return {"tenants": len(leases), "units": len(units), "documents": documents, "payments": payments}
+    return {"tenants": len(leases), "units": len(units), "documents": documents, "payments": payments,
+            "candidates": candidates}
 
 
 def demo_accounts(session: Session) -> list[tuple[str, str]]:

@@ -105,3 +105,40 @@ def country_code(value: str) -> str:
     if code not in COUNTRY_CODES:
         raise ValueError(_("Unknown country code: {value}.").format(value=value))
     return code
+
+
+# Display of each date-format token for messages ("JJ/MM/AAAA" in French).
+_DATE_TOKENS = {"d": r"(\d{1,2})", "m": r"(\d{1,2})", "Y": r"(\d{4})"}
+
+
+def date_format_hint(fmt: str) -> str:
+    hints = {"d": _("DD"), "m": _("MM"), "Y": _("YYYY")}
+    return "".join(hints.get(ch, ch) for ch in fmt)
+
+
+def normalise_date_format(fmt: str) -> str:
+    """``"%d/%m/%Y"`` or ``"d/m/Y"`` → ``"d/m/Y"``; any other token is refused."""
+    text = (fmt or "").replace("%", "")
+    if sorted(ch for ch in text if ch.isalpha()) != ["Y", "d", "m"] or any(ch.isdigit() for ch in text):
+        raise ValueError(_("Unknown date format {value}: use d, m and Y, e.g. d/m/Y.").format(value=fmt))
+    return text
+
+
+def date_in_format(value: str, fmt: str):
+    """Parse ``value`` strictly with ``fmt`` (tokens d, m, Y): "05/01/2024" with d/m/Y is 5 January.
+
+    No guessing: another order or separator, a two-digit year or an impossible day (31/02) is refused.
+    """
+    from datetime import date
+
+    text = (value or "").strip()
+    pattern = "".join(_DATE_TOKENS.get(ch, re.escape(ch)) for ch in fmt)
+    match = re.fullmatch(pattern, text)
+    if match is None:
+        raise ValueError(_("\"{value}\" is not a date in the format {format}.").format(
+            value=value, format=date_format_hint(fmt)))
+    parts = dict(zip([ch for ch in fmt if ch in _DATE_TOKENS], (int(g) for g in match.groups()), strict=True))
+    try:
+        return date(parts["Y"], parts["m"], parts["d"])
+    except ValueError:
+        raise ValueError(_("\"{value}\" does not exist in the calendar.").format(value=value)) from None

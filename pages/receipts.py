@@ -26,6 +26,7 @@ from homecrm.ui.db import database_url, read, reading
 from homecrm.ui.feedback import confirm_button, run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
 from homecrm.ui.page import page_setup
+from homecrm.ui.tags import tag_filter, tags_editor
 from homecrm.ui.text import md
 
 actor = page_setup("documents")
@@ -45,7 +46,7 @@ months = sorted(window | set(read(lambda s: document_months(s, actor=actor))), k
 ALL = None
 STATUS_FILTERS = ["", "unpaid", "partial", "paid", "overdue", "cancelled"]
 
-top = st.columns([2, 2, 2, 3])
+top = st.columns([2, 2, 2, 2, 3])
 keep_choice("receipts.month", [*months, None], default=current)
 month: Month | None = top[0].selectbox(
     _("Month"), [*months, ALL], key="receipts.month",
@@ -54,8 +55,9 @@ month: Month | None = top[0].selectbox(
 status = top[1].selectbox(_("Status"), STATUS_FILTERS, key="receipts.status",
                           format_func=lambda s: _(STATUS_LABELS[s]) if s else _("All"))
 search = top[2].text_input(_("Tenant"), key="receipts.search", placeholder=_("Name…"))
+tag = tag_filter(top[3], "receipts.tag")
 
-with top[3]:
+with top[4]:
     st.write("")
     if month is not None and st.button(
         _("Issue the documents of {month}").format(month=fmt.month(month.first)),
@@ -77,10 +79,10 @@ with top[3]:
         )
         st.rerun()
 
-all_rows = read(lambda s: list_documents(s, actor=actor, month=month, today=today))
+all_rows = read(lambda s: list_documents(s, actor=actor, month=month, today=today, tag=tag))
 rows = [r for r in all_rows if (not status or r.status == status or (status == "overdue" and r.overdue))
         and search.strip().lower() in r.tenant.lower()]
-if not all_rows:
+if not all_rows and not tag:
     st.info(_("No document for this month yet: issue them with the button above.") if month else _("No document yet."))
     st.stop()
 if month is not None:
@@ -108,6 +110,7 @@ st.dataframe(
             _("Status"): [_status_text(r) for r in rows],
             _("Total"): [fmt.money(r.total, r.currency) for r in rows],
             _("Balance"): [fmt.money(r.balance, r.currency) for r in rows],
+            _("Tags"): [", ".join(r.tags) for r in rows],
         }
     ),
     hide_index=True, width="stretch",
@@ -140,6 +143,7 @@ if info["issued_on"] is not None:
     st.caption(_("Issued on {date} (recorded on {recorded} at {time}) · period {start} – {end}").format(
         date=fmt.date(info["issued_on"]), recorded=fmt.date(fmt.local(info["issued_at"]).date()),
         time=fmt.time(info["issued_at"]), start=fmt.date(info["start"]), end=fmt.date(info["end"])))
+tags_editor(actor, "document", selected_id)
 metrics = st.columns(4)
 metrics[0].metric(_("Total"), fmt.money(info["total"], cur))
 metrics[1].metric(_("Credit notes"), fmt.money(info["credited"], cur))

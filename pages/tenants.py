@@ -26,6 +26,7 @@ from homecrm.ui.feedback import field_errors, run_action, show_field_error, show
 from homecrm.ui.formats import current_formats
 from homecrm.ui.choice import keep_choice
 from homecrm.ui.page import page_setup
+from homecrm.ui.tags import tag_filter, tags_editor
 from homecrm.ui.text import md
 
 actor = page_setup("tenants")
@@ -105,10 +106,11 @@ def clear(form: str) -> None:
 
 
 # list ----------------------------------------------------------------------------------------
-search_cols = st.columns([3, 1])
+search_cols = st.columns([3, 2, 1])
 search = search_cols[0].text_input(_("Search"), key="tenants.search", placeholder=_("Name, e-mail, city…"))
-only_active = search_cols[1].toggle(_("Active only"), value=True, key="tenants.active")
-rows = read(lambda s: list_customers(s, actor=actor, search=search, active=True if only_active else None))
+tag = tag_filter(search_cols[1], "tenants.tag")
+only_active = search_cols[2].toggle(_("Active only"), value=True, key="tenants.active")
+rows = read(lambda s: list_customers(s, actor=actor, search=search, active=True if only_active else None, tag=tag))
 if rows:
     st.dataframe(
         pd.DataFrame(
@@ -119,6 +121,7 @@ if rows:
                 _("Phone"): [r.phone for r in rows],
                 _("City"): [r.city for r in rows],
                 _("Leases"): [r.leases for r in rows],
+                _("Tags"): [", ".join(r.tags) for r in rows],
             }
         ),
         hide_index=True,
@@ -160,10 +163,16 @@ with reading() as session:
     consent = (customer.email_consent_on, customer.email_consent_channel)
     kind = customer.kind
     contacts = [(c.id, c.full_name, c.email, c.phone, c.position, c.is_primary) for c in customer.contacts]
+    origin = (customer.candidate.id, customer.candidate.created_at) if customer.candidate is not None else None
 edit_form = f"tenant-{selected}"
 
 tab_info, tab_contacts, tab_docs, tab_messages = st.tabs([_("Details"), _("Contacts"), _("Documents"), _("Messages")])
 with tab_info:
+    if origin is not None:
+        st.caption(_("Converted from candidate #{id}, received on {date}.").format(
+            id=origin[0], date=fmt.date(fmt.local(origin[1]).date())))
+    tags_editor(actor, "tenant", selected)
+
     def _update() -> None:
         data = collect(edit_form, kind)
         if run_action(lambda s: update_customer(s, actor=actor, customer_id=selected, data=data,

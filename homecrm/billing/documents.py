@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -448,6 +448,7 @@ class DocumentRow:
     total: Decimal
     paid: Decimal
     balance: Decimal
+    tags: tuple[str, ...] = ()
 
     def as_json(self) -> dict:
         return {
@@ -473,8 +474,11 @@ def list_documents(
     status: str | None = None,
     customer_id: int | None = None,
     today: date | None = None,
+    tag: str | None = None,
 ) -> list[DocumentRow]:
     """Documents with their status; ``status`` may also be ``overdue``."""
+    from homecrm.crm.tags import ids_with_tag, tags_of
+
     require(session, actor, "documents", "view_own")
     today = today or clock.today()
     stmt = (
@@ -489,6 +493,8 @@ def list_documents(
         stmt = stmt.where(RentDocument.period_start >= month.first, RentDocument.period_start <= month.last)
     if customer_id is not None:
         stmt = stmt.where(RentDocument.customer_id == customer_id)
+    if tag:
+        stmt = stmt.where(RentDocument.id.in_(ids_with_tag("document", tag)))
     if actor.visibility("documents") == "own":
         stmt = stmt.where(
             (RentDocument.sale_agent_id == actor.user_id) | (RentDocument.created_by_id == actor.user_id)
@@ -521,6 +527,9 @@ def list_documents(
                 balance=doc.balance,
             )
         )
+    if rows:
+        tags = tags_of(session, "document", [r.id for r in rows])
+        rows = [replace(r, tags=tuple(tags[r.id])) for r in rows]
     return rows
 
 

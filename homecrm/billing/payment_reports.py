@@ -3,7 +3,6 @@ by age. The pages draw these figures; every number comes from here."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
@@ -134,11 +133,9 @@ def _values(row: PaymentRow) -> list:
 
 
 def to_csv(rows: list[PaymentRow]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(COLUMNS)
-    writer.writerows(_values(r) for r in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    from homecrm.csv_export import csv_bytes
+
+    return csv_bytes([COLUMNS, *(_values(r) for r in rows)])
 
 
 def to_excel(rows: list[PaymentRow]) -> bytes:

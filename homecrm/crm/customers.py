@@ -167,11 +167,14 @@ class CustomerRow:
     city: str
     active: bool
     leases: int
+    tags: tuple[str, ...] = ()
 
 
 def list_customers(
-    session: Session, *, actor: Principal, search: str = "", active: bool | None = None
+    session: Session, *, actor: Principal, search: str = "", active: bool | None = None, tag: str | None = None
 ) -> list[CustomerRow]:
+    from homecrm.crm.tags import ids_with_tag, tags_of
+
     require(session, actor, "tenants", "view_own")
     lease_count = (
         select(func.count(Lease.id)).where(Lease.customer_id == Customer.id).correlate(Customer).scalar_subquery()
@@ -179,6 +182,8 @@ def list_customers(
     stmt = select(Customer, lease_count).order_by(Customer.last_name, Customer.company_name, Customer.id)
     if active is not None:
         stmt = stmt.where(Customer.active.is_(active))
+    if tag:
+        stmt = stmt.where(Customer.id.in_(ids_with_tag("tenant", tag)))
     if actor.visibility("tenants") == "own":
         stmt = stmt.where(Customer.created_by_id == actor.user_id)
     if search.strip():
@@ -192,6 +197,8 @@ def list_customers(
                 Customer.city.ilike(pattern),
             )
         )
+    found = session.execute(stmt).all()
+    tags = tags_of(session, "tenant", [c.id for c, _count in found])
     return [
         CustomerRow(
             id=c.id,
@@ -202,8 +209,9 @@ def list_customers(
             city=c.city,
             active=c.active,
             leases=count,
+            tags=tuple(tags[c.id]),
         )
-        for c, count in session.execute(stmt)
+        for c, count in found
     ]
 
 

@@ -82,10 +82,7 @@ class Formats:
 
     # dates ---------------------------------------------------------------------------------
     def date(self, value: date | None) -> str:
-        if value is None:
-            return ""
-        parts = {"d": f"{value.day:02d}", "m": f"{value.month:02d}", "Y": f"{value.year:04d}"}
-        return "".join(parts.get(ch, ch) for ch in self.date_format)
+        return format_date(value, self.date_format)
 
     def local(self, value: datetime) -> datetime:
         return value.astimezone(ZoneInfo(self.timezone))
@@ -116,6 +113,14 @@ class Formats:
     def month(self, value: date) -> str:
         """"mars 2026" / "March 2026"."""
         return babel_format_date(value, "LLLL y", locale=self.lang)
+
+
+def format_date(value: date | None, date_format: str) -> str:
+    """``value`` in a Localisation date format such as ``d/m/Y`` ("" for no date)."""
+    if value is None:
+        return ""
+    parts = {"d": f"{value.day:02d}", "m": f"{value.month:02d}", "Y": f"{value.year:04d}"}
+    return "".join(parts.get(ch, ch) for ch in date_format)
 
 
 def display_phone(e164: str, home_country: str = "FR") -> str:

@@ -19,11 +19,23 @@ from homecrm import clock, validation
 from homecrm.errors import ConflictError, HomecrmError, NotFoundError, ValidationError
 from homecrm.i18n import _
 from homecrm.inputs import InputModel, parse_input
-from homecrm.security.passwords import check_policy, hash_password, needs_rehash, verify_password
+from homecrm.security.passwords import (
+    check_policy,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from homecrm.security.principal import MODULES, RIGHTS, Principal, require_admin
 from homecrm.settings import load_section
 from homecrm.settings.sections import SecuritySettings
-from homecrm.store.models import Department, LoginAttempt, Role, RolePermission, StaffUser
+from homecrm.store.models import (
+    Department,
+    LoginAttempt,
+    Role,
+    RolePermission,
+    StaffUser,
+)
+from homecrm.store.text import same_text
 
 
 class AuthenticationError(HomecrmError):
@@ -48,6 +60,7 @@ def principal_for(user: StaffUser) -> Principal:
         permissions=permissions,
         departments=frozenset(d.id for d in user.departments),
         must_change_password=user.must_change_password,
+        is_system=user.is_system,
     )
 
 
@@ -264,7 +277,7 @@ def _check_role(session: Session, name: str, permissions, role_id: int | None = 
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("A role needs a name."), field="name")
-    clash = session.scalar(select(Role.id).where(func.lower(Role.name) == name.lower(), Role.id != (role_id or 0)))
+    clash = session.scalar(select(Role.id).where(same_text(Role.name, name), Role.id != (role_id or 0)))
     if clash:
         raise ValidationError(_("A role named {name} already exists.").format(name=name), field="name")
     for module, right in permissions:
@@ -317,7 +330,7 @@ def save_department(
         email = validation.email(email)
     except ValueError as exc:
         raise ValidationError(str(exc), field="email") from None
-    clash = session.scalar(select(Department.id).where(func.lower(Department.name) == name.lower(),
+    clash = session.scalar(select(Department.id).where(same_text(Department.name, name),
                                                       Department.id != (department_id or 0)))
     if clash:
         raise ValidationError(_("A department named {name} already exists.").format(name=name), field="name")

@@ -7,8 +7,6 @@ password hashes are never copied into the trail.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +21,9 @@ from homecrm.security.principal import Principal, require_admin
 from homecrm.store.models import (
     Asset,
     AuditEntry,
+    Candidate,
+    CandidateSource,
+    CandidateStatus,
     Contact,
     CreditNote,
     Customer,
@@ -35,6 +36,7 @@ from homecrm.store.models import (
     Role,
     Setting,
     StaffUser,
+    Tag,
     Tax,
     Unit,
 )
@@ -46,7 +48,7 @@ _IGNORED = {"updated_at", "created_at"}
 def _label(obj: Any) -> str:
     if isinstance(obj, Setting):
         return f"{obj.section}.{obj.name}"
-    if isinstance(obj, Customer):
+    if isinstance(obj, (Customer, Candidate)):
         return obj.display_name
     if isinstance(obj, RentDocument):
         return obj.number or f"draft #{obj.id}"
@@ -77,6 +79,10 @@ AUDITED: dict[type, str] = {
     Asset: "asset",
     CreditNote: "credit_note",
     CustomerCredit: "tenant_credit",
+    Candidate: "candidate",
+    CandidateStatus: "candidate_status",
+    CandidateSource: "candidate_source",
+    Tag: "tag",
 }
 
 
@@ -168,6 +174,16 @@ def _record(session: Session, _flush_context) -> None:
         session.connection().execute(insert(AuditEntry), rows)
 
 
+def record(session: Session, *, action: str, entity: str, entity_id: str = "", summary: str = "",
+           changes: dict[str, Any] | None = None) -> None:
+    """One entry for a bulk operation written without the ORM (an import of thousands of rows)."""
+    actor: Principal | None = session.info.get("actor")
+    session.execute(insert(AuditEntry), [{
+        "at": clock.now(), "user_id": actor.user_id if actor else None, "actor": actor.label if actor else "system",
+        "action": action[:10], "entity": entity, "entity_id": entity_id, "summary": summary[:300],
+        "changes": json.dumps(changes or {}, ensure_ascii=False, default=str)}])
+
+
 # reading -----------------------------------------------------------------------------------
 
 
@@ -220,11 +236,8 @@ def actors(session: Session) -> list[str]:
 
 
 def to_csv(rows: list[AuditRow]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["at", "actor", "action", "entity", "entity_id", "summary", "changes"])
-    for row in rows:
-        writer.writerow([row.at.isoformat(), row.actor, row.action, row.entity, row.entity_id, row.summary,
-                         json.dumps(row.changes, ensure_ascii=False)])
-    # BOM so that Excel opens the UTF-8 file with accents right.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    from homecrm.csv_export import csv_bytes
+
+    return csv_bytes([["at", "actor", "action", "entity", "entity_id", "summary", "changes"],
+                      *([row.at.isoformat(), row.actor, row.action, row.entity, row.entity_id, row.summary,
+                         json.dumps(row.changes, ensure_ascii=False)] for row in rows)])

@@ -50,6 +50,7 @@ class Principal:
     permissions: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     departments: frozenset[int] = field(default_factory=frozenset)
     must_change_password: bool = False
+    is_system: bool = False  # the scheduled-jobs account (CLI without --as)
 
     @classmethod
     def system(cls) -> Principal:

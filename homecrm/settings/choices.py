@@ -42,7 +42,21 @@ def _languages(session: Session) -> dict[object, str]:
     return dict(LANGUAGES)
 
 
+def _candidate_statuses(session: Session) -> dict[object, str]:
+    from homecrm.store.models import CandidateStatus
+
+    return {None: "—", **{s.id: s.name for s in session.scalars(select(CandidateStatus).order_by(CandidateStatus.position))}}
+
+
+def _candidate_sources(session: Session) -> dict[object, str]:
+    from homecrm.store.models import CandidateSource
+
+    return {None: "—", **{s.id: s.name for s in session.scalars(select(CandidateSource).order_by(CandidateSource.position))}}
+
+
 PROVIDERS: dict[str, Callable[[Session], dict[object, str]]] = {
+    "candidate_statuses": _candidate_statuses,
+    "candidate_sources": _candidate_sources,
     "taxes": _taxes,
     "timezones": _timezones,
     "countries": _countries,

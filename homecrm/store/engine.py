@@ -35,6 +35,10 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def _casefold(value):
+    return value.casefold() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -46,6 +50,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's lower() and LIKE only fold ASCII: "Étudiant" and "étudiant" would differ.
+        dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):

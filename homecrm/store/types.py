@@ -73,4 +73,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Column default: the application clock (so a frozen clock in tests and demos applies)."""
+    from homecrm import clock
+
+    return clock.now()

@@ -65,6 +65,10 @@ def _draw_field(session: Session, cls: type[SettingsSection], name: str, value: 
             st.image(image_source(asset), caption=label, width=160)
             st.checkbox(_("Remove this image"), key=key + ".remove")
         st.file_uploader(label, type=["png", "jpg", "jpeg", "svg"], key=key, help=help_text)
+    elif widget == "multiselect":
+        options, translate = choices_for(session, meta["choices"])
+        st.multiselect(label, list(options), default=[v for v in (value or []) if v in options], key=key, help=help_text,
+                       format_func=lambda k: _(options[k]) if translate else options[k])
     elif "choices" in meta:
         options, translate = choices_for(session, meta["choices"])
         keys = list(options)
@@ -134,7 +138,7 @@ def _widget_value(cls: type[SettingsSection], name: str, value: Any) -> Any:
     if field.annotation is int:
         return int(value)
     if "choices" in cls.field_meta(name):
-        return value
+        return list(value) if isinstance(value, (list, tuple)) else value
     return "" if value is None else str(value)
 
 

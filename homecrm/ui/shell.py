@@ -91,9 +91,14 @@ MANAGEMENT, SETTINGS, ADMIN = N_("Management"), N_("Settings"), N_("Administrati
 PAGES: list[PageSpec] = [
     PageSpec("pages/dashboard.py", "tableau-de-bord", N_("Dashboard"), ":material/dashboard:", MANAGEMENT, "reports", "view"),
     PageSpec("pages/tenants.py", "locataires", N_("Tenants"), ":material/group:", MANAGEMENT, "tenants"),
+    PageSpec("pages/candidates.py", "candidats", N_("Candidates"), ":material/view_kanban:", MANAGEMENT, "candidates"),
+    PageSpec("pages/candidate_import.py", "import-candidats", N_("Import candidates"), ":material/upload_file:", MANAGEMENT,
+             "candidates", "create"),
     PageSpec("pages/leases.py", "biens-et-baux", N_("Properties & leases"), ":material/apartment:", MANAGEMENT, "leases"),
     PageSpec("pages/receipts.py", "quittances", N_("Rent receipts"), ":material/receipt_long:", MANAGEMENT, "documents"),
     PageSpec("pages/payments.py", "paiements", N_("Payments"), ":material/payments:", MANAGEMENT, "payments", "view"),
+    PageSpec("pages/candidate_analytics.py", "analyse-candidats", N_("Candidate analytics"), ":material/insights:",
+             MANAGEMENT, "reports", "view"),
     PageSpec("pages/credit_notes.py", "notes-de-credit", N_("Credit notes"), ":material/undo:", MANAGEMENT, "credit_notes"),
     PageSpec("pages/statements.py", "releves", N_("Tenant statements"), ":material/account_balance_wallet:", MANAGEMENT,
              "documents", "view"),
@@ -111,6 +116,8 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/settings/credit_notes.py", "parametres-notes-de-credit", N_("Credit notes"), ":material/undo:", SETTINGS, "settings", "view"),
     PageSpec("pages/settings/gateways.py", "parametres-passerelles", N_("Payment gateways"), ":material/credit_card:", SETTINGS, "settings", "view"),
     PageSpec("pages/settings/clients.py", "parametres-clients", N_("Clients / tenants"), ":material/badge:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/candidates.py", "parametres-candidats", N_("Candidates"), ":material/view_kanban:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/tags.py", "parametres-tags", N_("Tags"), ":material/sell:", SETTINGS, "settings", "view"),
     PageSpec("pages/settings/pdf.py", "parametres-pdf", N_("PDF"), ":material/picture_as_pdf:", SETTINGS, "settings", "view"),
     PageSpec("pages/settings/pdf_formats.py", "parametres-formats-pdf", N_("PDF: document formats"), ":material/description:", SETTINGS, "settings", "view"),
     PageSpec("pages/admin/users.py", "utilisateurs", N_("Staff accounts"), ":material/manage_accounts:", ADMIN, admin=True),
@@ -178,3 +185,13 @@ def _hidden(spec: PageSpec, render):
 
 def _page(spec: PageSpec, *, default: bool = False):
     return st.Page(spec.path, title=_(spec.title), icon=spec.icon, url_path=spec.url_path, default=default)
+
+
+def page_link(path: str, label: str, icon: str | None = None) -> None:
+    """A link to another page of the app (nothing when the page runs alone, as in AppTest)."""
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        st.page_link(path, label=label, icon=icon)
+    except StreamlitAPIException:
+        pass

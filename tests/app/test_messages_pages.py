@@ -1,6 +1,5 @@
 """E-mail and SMS pages through AppTest: the SMS editor's live counts, sending, consent, reminders."""
 
-from datetime import date
 
 from sqlalchemy import select
 

@@ -1,6 +1,5 @@
 """Every page runs; settings save and refuse bad input; the monthly job works from the page."""
 
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -208,8 +207,7 @@ def test_the_chosen_document_stays_chosen_across_payments(db, page, frozen_today
 
 
 def test_settings_form_only_saves_what_it_changed(db, page):
-    from homecrm.settings import load_section, save_section
-    from tests.factories import ACTOR
+    from homecrm.settings import load_section
 
     tab_a = page("pages/settings/company.py")
     tab_b = page("pages/settings/company.py")

@@ -27,7 +27,7 @@ from homecrm.settings.sections import (
     PdfFormatSettings,
     PdfSettings,
 )
-from homecrm.store.models import Lease, RentDocument
+from homecrm.store.models import RentDocument
 from tests.factories import make_lease
 from tests.helpers import fonts_used, page_content, pdf_reader, pdf_text, text_positions
 from tests.factories import ACTOR

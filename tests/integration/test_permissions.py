@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from homecrm.billing import documents, exports, payments, reports, taxes
 from homecrm.billing.periods import Month
@@ -102,7 +101,7 @@ def test_view_own_sees_only_own_records(db, world):
     julie = Principal(user_id=None, email="julie@test.fr",
                       permissions=frozenset({("tenants", "view_own"), ("tenants", "create"), ("documents", "view_own"),
                                              ("documents", "create"), ("leases", "view_own"), ("leases", "create")}))
-    from homecrm.security.accounts import create_admin, principal_for
+    from homecrm.security.accounts import create_admin
 
     with db.write() as session:
         user = create_admin(session, email="julie@test.fr", name="Julie", password="correct horse battery")

@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
 
 from homecrm.billing.documents import generate_month
 from homecrm.billing.money import parse_amount

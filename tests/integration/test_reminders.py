@@ -13,7 +13,7 @@ from homecrm.billing.payments import record_payment
 from homecrm.billing.periods import Month
 from homecrm.notify.reminders import _quiet, plan_reminders, run_reminders, upcoming
 from homecrm.notify.twilio_gateway import API_BASE_ENV
-from homecrm.settings import load_section, save_section
+from homecrm.settings import save_section
 from homecrm.settings.sections import ReminderSettings, SmsGatewaySettings, SmsTriggerSettings, SmtpSettings
 from homecrm.store.models import MessageLog, RentDocument
 from tests.factories import ACTOR, make_lease

@@ -23,7 +23,6 @@ from homecrm.payments.stripe_gateway import (
     test_connection as check_connection,
 )
 from homecrm.payments.webhook_server import make_server
-from homecrm.security.accounts import system_principal
 from homecrm.settings import save_section
 from homecrm.settings.sections import StripeSettings
 from homecrm.store.models import Payment, RentDocument, StripeEvent

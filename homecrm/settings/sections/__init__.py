@@ -1,5 +1,6 @@
 """Every settings section; importing this package registers them."""
 
+from homecrm.settings.sections.candidates import CandidateSettings
 from homecrm.settings.sections.clients import ClientSettings
 from homecrm.settings.sections.company import CompanySettings
 from homecrm.settings.sections.credit_notes import CreditNoteSettings
@@ -20,6 +21,7 @@ from homecrm.settings.sections.smtp import SmtpSettings
 
 __all__ = [
     "BankTransferSettings",
+    "CandidateSettings",
     "ClientSettings",
     "EmailTemplateSettings",
     "ReminderSettings",

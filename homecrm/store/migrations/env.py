@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy.types import TypeDecorator
+
 from homecrm.store import models  # noqa: F401 - registers the tables
 from homecrm.store.base import Base
 from homecrm.store.engine import make_engine

@@ -11,18 +11,26 @@ from homecrm.store.models.accounts import (
 )
 from homecrm.store.models.billing import (
     DOCUMENT_STATES,
-    CreditNote,
-    CustomerCredit,
-    StripeEvent,
-    StripePaymentLink,
     LINE_KINDS,
     PAYMENT_MODES,
     PAYMENT_STATUSES,
+    CreditNote,
+    CustomerCredit,
     NumberCounter,
     Payment,
     RentDocument,
     RentDocumentLine,
+    StripeEvent,
+    StripePaymentLink,
     Tax,
+)
+from homecrm.store.models.candidates import (
+    Candidate,
+    CandidateSource,
+    CandidateStatus,
+    CandidateStatusChange,
+    Tag,
+    Tagging,
 )
 from homecrm.store.models.customers import Contact, Customer
 from homecrm.store.models.leasing import Lease, Property, Unit
@@ -42,6 +50,10 @@ __all__ = [
     "PAYMENT_MODES",
     "PAYMENT_STATUSES",
     "Asset",
+    "Candidate",
+    "CandidateSource",
+    "CandidateStatus",
+    "CandidateStatusChange",
     "Contact",
     "CreditNote",
     "CustomerCredit",
@@ -56,6 +68,8 @@ __all__ = [
     "RentDocument",
     "RentDocumentLine",
     "Setting",
+    "Tag",
+    "Tagging",
     "Tax",
     "Unit",
 ]

@@ -12,8 +12,6 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-
-
 revision = '0002'
 down_revision = '0001'
 branch_labels = None
