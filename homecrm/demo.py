@@ -195,6 +195,9 @@ def seed_demo(session: Session, *, months: int = 6) -> dict[str, int]:
     from homecrm.demo_candidates import seed_candidates
 
     candidates = seed_candidates(session, actor=admin, today=today)
+    from homecrm.demo_work import seed_work
+
+    seed_work(session, actor=admin, today=today)
     session.flush()
     return {"tenants": len(leases), "units": len(units), "documents": documents, "payments": payments,
             "candidates": candidates}

@@ -10,11 +10,12 @@ from homecrm.crm.candidates import move_candidate
 from homecrm.i18n import _
 from homecrm.settings import load_section
 from homecrm.settings.sections import CandidateSettings
-from homecrm.ui.candidates import DIALOG_KEY, card_text, column_header, convert, open_dialog, show_dialog
+from homecrm.ui.candidates import DIALOG_KEY, card_text, convert, open_dialog, show_dialog
 from homecrm.ui.db import read
 from homecrm.ui.feedback import run_action, show_flashes
 from homecrm.ui.formats import current_formats, today
 from homecrm.ui.page import page_setup
+from homecrm.ui.widgets import column_header
 
 actor = page_setup("candidates")
 fmt = current_formats()

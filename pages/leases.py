@@ -181,6 +181,21 @@ with tab_properties:
                                args=(lambda s, u=uid: delete_unit(s, actor=actor, unit_id=u),),
                                kwargs={"success": _("Unit deleted.")})
 
+    def _team_editor(property_id: int) -> None:
+        """The property's team: staff members who see its tasks (Paramètres > Tâches)."""
+        from homecrm.tasks.board import staff_names
+        from homecrm.tasks.tasks import property_team, set_property_team
+
+        names = read(staff_names)
+        key = f"property-team-{property_id}"
+        current = [i for i in read(lambda s: property_team(s, property_id)) if i in names]
+        st.multiselect(_("Team (sees the property's tasks)"), list(names), default=current, format_func=names.get,
+                       key=key, placeholder=_("Nobody"))
+        st.button(_("Save the team"), key=f"{key}.save", disabled=not actor.can("leases", "edit"), on_click=run_action,
+                  args=(lambda s: set_property_team(s, actor=actor, property_id=property_id,
+                                                    user_ids=list(st.session_state.get(key) or [])),),
+                  kwargs={"success": _("Team saved.")})
+
     def _new_property() -> None:
         state = st.session_state
         data = {k: state[f"property-new.{k}"] for k in ("name", "address", "zip_code", "city")}
@@ -249,6 +264,7 @@ with tab_properties:
                     cols[1].text_input(_("City"), value=prop_values[4], key=f"{pform}.city")
                     st.form_submit_button(_("Save the property"), on_click=_save_property,
                                           disabled=not actor.can("leases", "edit"))
+                _team_editor(chosen_prop)
 
         def _new_unit() -> None:
             state = st.session_state

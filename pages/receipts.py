@@ -7,7 +7,17 @@ import streamlit as st
 
 from homecrm import clock
 from homecrm.billing.credit_notes import cancel_document, create_credit_note
-from homecrm.billing.documents import STATUS_LABELS, document_title, document_months, generate_month, get_document, list_documents
+from homecrm.billing.documents import (
+    STATUS_LABELS,
+    delete_draft,
+    document_months,
+    document_title,
+    generate_month,
+    get_document,
+    issue_document,
+    list_documents,
+    remove_line,
+)
 from homecrm.billing.exports import document_pdf, month_zip
 from homecrm.billing.payments import (
     PAYMENT_MODE_LABELS,
@@ -133,7 +143,8 @@ with reading() as session:
     info = {"number": doc.number, "state": doc.state, "currency": doc.currency, "total": doc.total,
             "credited": doc.amount_credited, "paid": doc.net_paid, "balance": doc.balance, "issued_on": doc.issued_on,
             "issued_at": doc.issued_at, "customer_id": doc.customer_id, "status": doc.payment_status,
-            "start": doc.period_start, "end": doc.period_end}
+            "start": doc.period_start, "end": doc.period_end,
+            "lines": [(line.id, line.kind, line.description, line.net, line.tax, line.total) for line in doc.lines]}
     credit_available = available_credit(session, actor=actor, customer_id=doc.customer_id) if actor.can(
         "payments", "view_own") else 0
 cur = info["currency"]
@@ -149,6 +160,29 @@ metrics[0].metric(_("Total"), fmt.money(info["total"], cur))
 metrics[1].metric(_("Credit notes"), fmt.money(info["credited"], cur))
 metrics[2].metric(_("Paid"), fmt.money(info["paid"], cur))
 metrics[3].metric(_("Balance"), fmt.money(info["balance"], cur))
+
+if info["state"] == "draft":
+    st.info(_("Draft: not numbered yet. It is issued with the month's documents, or now with the button below."))
+    for line_id, kind, description, net, tax, line_total in info["lines"]:
+        lcols = st.columns([6, 2, 1])
+        lcols[0].markdown(md(description))
+        lcols[1].markdown(md(fmt.money(line_total, cur)))
+        if kind in ("fee", "other"):
+            lcols[2].button("✕", key=f"receipts.line.delete.{line_id}", help=_("Remove this line"),
+                            disabled=not actor.can("documents", "edit"), on_click=run_action,
+                            args=(lambda s, i=line_id: remove_line(s, actor=actor, line_id=i),),
+                            kwargs={"success": _("Line removed.")})
+    dcols = st.columns(2)
+    dcols[0].button(_("Issue this document"), key=f"receipts.issue.{selected_id}", type="primary",
+                    disabled=not actor.can("documents", "create"), on_click=run_action,
+                    args=(lambda s: issue_document(s, actor=actor, document_id=selected_id),),
+                    kwargs={"success": lambda d: _("Document {number} issued.").format(number=d.number)})
+    with dcols[1]:
+        confirm_button(_("Delete the draft"), key=f"receipts.draft.delete.{selected_id}",
+                       question=_("Delete this draft? Time put on it becomes billable again."),
+                       action=lambda s: delete_draft(s, actor=actor, document_id=selected_id),
+                       success=_("Draft deleted."), disabled=not actor.can("documents", "delete"))
+    st.stop()
 
 tab_pay, tab_credit, tab_pdf, tab_email = st.tabs([_("Payments"), _("Credit note"), _("PDF"), _("E-mail")])
 

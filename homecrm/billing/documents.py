@@ -182,6 +182,19 @@ def _live_document(session: Session, lease_id: int, month: Month) -> RentDocumen
     )
 
 
+def draft_for(session: Session, *, actor: Principal, lease_id: int, month: Month) -> RentDocument:
+    """The lease's draft for ``month``, created when there is no document yet; an issued one is refused."""
+    require(session, actor, "documents", "create")
+    lease = get_lease(session, lease_id, actor=actor)
+    live = _live_document(session, lease.id, month)
+    if live is None:
+        return _create_draft(session, actor, lease, month)
+    if live.state != "draft":
+        raise ConflictError(_("{number} ({month}) is already issued: choose a later month.").format(
+            number=live.number, month=str(month)))
+    return live
+
+
 def create_draft(session: Session, *, actor: Principal, lease_id: int, month: Month) -> RentDocument:
     """A draft (unnumbered) rent document for one lease and month."""
     require(session, actor, "documents", "create")
@@ -360,7 +373,8 @@ def generate_month(
     on: date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> GenerationResult:
-    """Issue the month's document for every active lease that has none yet (idempotent)."""
+    """Issue the month's document for every active lease that has none yet, and the month's drafts
+    (idempotent)."""
     require(session, actor, "documents", "create")
     on = on or clock.today()
     if month.first > Month.of(on).shift(MONTHS_AHEAD).first:
@@ -375,7 +389,12 @@ def generate_month(
     created: list[int] = []
     existing = 0
     for index, lease in enumerate(leases, start=1):
-        if _live_document(session, lease.id, month) is not None:
+        live = _live_document(session, lease.id, month)
+        if live is not None and live.state == "draft":
+            # A draft prepared earlier (e.g. with billable time added) is issued with the others.
+            issue_document(session, actor=actor, document_id=live.id, on=on)
+            created.append(live.id)
+        elif live is not None:
             existing += 1
         else:
             try:

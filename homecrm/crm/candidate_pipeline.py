@@ -6,51 +6,28 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from homecrm import validation
-from homecrm.errors import ConflictError, NotFoundError, ValidationError
+from homecrm import statuses
+from homecrm.errors import NotFoundError, ValidationError
 from homecrm.i18n import _
 from homecrm.security.principal import Principal, require
 from homecrm.store.models import Candidate, CandidateSource, CandidateStatus
 from homecrm.store.text import same_text
 
 
+KINDS = ("open", "won", "lost")
+REQUIRED_KINDS = ("open",)
+
+
 def save_status(session: Session, *, actor: Principal, name: str, color: str, kind: str = "open",
                 status_id: int | None = None, position: int | None = None) -> CandidateStatus:
-    require(session, actor, "settings", "edit")
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError(_("A status needs a name."), field="name")
-    try:
-        color = validation.hex_color(color)
-    except ValueError as exc:
-        raise ValidationError(str(exc), field="color") from None
-    if kind not in ("open", "won", "lost"):
-        raise ValidationError(_("Unknown kind of status."), field="kind")
-    clash = session.scalar(select(CandidateStatus.name).where(same_text(CandidateStatus.name, name),
-                                                             CandidateStatus.id != (status_id or 0)))
-    if clash:
-        raise ValidationError(_("The status {name} already exists.").format(name=clash), field="name")
-    status = session.get(CandidateStatus, status_id) if status_id else CandidateStatus(
-        position=(session.scalar(select(func.max(CandidateStatus.position))) or 0) + 1)
-    if status is None:
-        raise NotFoundError(_("Status #{id} does not exist.").format(id=status_id))
-    status.name, status.color, status.kind = name, color, kind
-    if position is not None:
-        status.position = position
-    session.add(status)
-    session.flush()
-    return status
+    return statuses.save_status(session, actor=actor, model=CandidateStatus, kinds=KINDS, name=name, color=color,
+                                kind=kind, status_id=status_id, position=position, required_kinds=REQUIRED_KINDS)
 
 
 def delete_status(session: Session, *, actor: Principal, status_id: int) -> None:
-    require(session, actor, "settings", "edit")
-    status = session.get(CandidateStatus, status_id)
-    if status is None:
-        raise NotFoundError(_("Status #{id} does not exist.").format(id=status_id))
-    if session.scalar(select(func.count(Candidate.id)).where(Candidate.status_id == status_id)):
-        raise ConflictError(_("Candidates are in {name}: move them first.").format(name=status.name))
-    session.delete(status)
-    session.flush()
+    statuses.delete_status(session, actor=actor, model=CandidateStatus, status_id=status_id,
+                           used_by=Candidate.status_id, in_use_message=_("Candidates are in {name}: move them first."),
+                           required_kinds=REQUIRED_KINDS)
 
 
 def save_source(session: Session, *, actor: Principal, name: str, source_id: int | None = None) -> CandidateSource:
@@ -91,18 +68,6 @@ def list_sources(session: Session) -> list[CandidateSource]:
 
 
 
-def shift(session: Session, *, actor: Principal, model: type[CandidateStatus] | type[CandidateSource], item_id: int,
-          offset: int) -> None:
-    """Move a status (board column) or a source up (-1) or down (+1) in its list."""
-    require(session, actor, "settings", "edit")
-    items = list(session.scalars(select(model).order_by(model.position, model.id)))
-    index = next((i for i, item in enumerate(items) if item.id == item_id), None)
-    if index is None:
-        raise NotFoundError(_("#{id} does not exist.").format(id=item_id))
-    target = index + offset
-    if not 0 <= target < len(items):
-        return
-    items[index], items[target] = items[target], items[index]
-    for position, item in enumerate(items):
-        item.position = position
-    session.flush()
+
+def shift(session: Session, *, actor: Principal, model, item_id: int, offset: int) -> None:
+    statuses.shift(session, actor=actor, model=model, item_id=item_id, offset=offset)

@@ -37,6 +37,12 @@ from homecrm.store.models import (
     Setting,
     StaffUser,
     Tag,
+    Task,
+    TaskStatus,
+    Ticket,
+    TicketReply,
+    TicketStatus,
+    TimeEntry,
     Tax,
     Unit,
 )
@@ -56,7 +62,7 @@ def _label(obj: Any) -> str:
         return f"{obj.amount} {obj.paid_on}"
     if isinstance(obj, CreditNote):
         return obj.number or f"draft #{obj.id}"
-    for attr in ("name", "email", "label"):
+    for attr in ("name", "email", "label", "title", "subject"):
         value = getattr(obj, attr, None)
         if isinstance(value, str) and value:
             return value
@@ -83,6 +89,12 @@ AUDITED: dict[type, str] = {
     CandidateStatus: "candidate_status",
     CandidateSource: "candidate_source",
     Tag: "tag",
+    Task: "task",
+    TaskStatus: "task_status",
+    TimeEntry: "time_entry",
+    Ticket: "ticket",
+    TicketReply: "ticket_reply",
+    TicketStatus: "ticket_status",
 }
 
 

@@ -54,7 +54,28 @@ def _candidate_sources(session: Session) -> dict[object, str]:
     return {None: "—", **{s.id: s.name for s in session.scalars(select(CandidateSource).order_by(CandidateSource.position))}}
 
 
+def _staff(session: Session) -> dict[object, str]:
+    from homecrm.store.models import StaffUser
+
+    users = session.scalars(select(StaffUser).where(StaffUser.active.is_(True), StaffUser.is_system.is_(False))
+                            .order_by(StaffUser.name))
+    return {None: "—", **{u.id: u.name for u in users}}
+
+
+def _named_rows(model_name: str) -> Callable[[Session], dict[object, str]]:
+    def provider(session: Session) -> dict[object, str]:
+        from homecrm.store import models
+
+        model = getattr(models, model_name)
+        return {None: "—", **{r.id: r.name for r in session.scalars(select(model).order_by(model.position, model.id))}}
+
+    return provider
+
+
 PROVIDERS: dict[str, Callable[[Session], dict[object, str]]] = {
+    "staff": _staff,
+    "task_statuses": _named_rows("TaskStatus"),
+    "ticket_statuses": _named_rows("TicketStatus"),
     "candidate_statuses": _candidate_statuses,
     "candidate_sources": _candidate_sources,
     "taxes": _taxes,

@@ -4,58 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from homecrm.crm.candidate_pipeline import delete_source, delete_status, list_sources, list_statuses, save_source, save_status, shift
+from homecrm.crm.candidate_pipeline import delete_source, delete_status, list_sources, save_source, save_status, shift
 from homecrm.i18n import N_, _
 from homecrm.security.principal import Principal
 from homecrm.store.models import CandidateSource, CandidateStatus
 from homecrm.ui.db import read
 from homecrm.ui.feedback import run_action, show_field_error
+from homecrm.ui.status_editor import status_editor
 
 KINDS = {"open": N_("In progress"), "won": N_("Converted (won)"), "lost": N_("Lost")}
 
 
 def statuses_editor(actor: Principal) -> None:
-    st.subheader(_("Board statuses"))
-    st.caption(_("One column per status, in this order. \"Converted\" columns receive candidates turned into "
-                 "tenants; \"lost\" columns ask for a reason."))
-    can = actor.can("settings", "edit")
-    rows = read(lambda s: [(x.id, x.name, x.color, x.kind) for x in list_statuses(s)])
-    for index, (status_id, name, color, kind) in enumerate(rows):
-        form = f"status-{status_id}"
-        cols = st.columns([3, 1, 2, 1, 1, 1.4, 1.4])
-        cols[0].text_input(_("Name"), value=name, key=f"{form}.name", label_visibility="collapsed")
-        cols[1].color_picker(_("Colour"), value=color, key=f"{form}.color", label_visibility="collapsed")
-        cols[2].selectbox(_("Kind"), list(KINDS), index=list(KINDS).index(kind), key=f"{form}.kind",
-                          format_func=lambda k: _(KINDS[k]), label_visibility="collapsed")
-        cols[3].button("↑", key=f"{form}.up", disabled=not can or index == 0, help=_("Move up"),
-                       on_click=run_action, args=(lambda s, i=status_id: shift(s, actor=actor, model=CandidateStatus,
-                                                                              item_id=i, offset=-1),))
-        cols[4].button("↓", key=f"{form}.down", disabled=not can or index == len(rows) - 1, help=_("Move down"),
-                       on_click=run_action, args=(lambda s, i=status_id: shift(s, actor=actor, model=CandidateStatus,
-                                                                              item_id=i, offset=1),))
-        cols[5].button(_("Save"), key=f"{form}.save", disabled=not can, on_click=_save_status,
-                       args=(actor, form, status_id))
-        cols[6].button(_("Delete"), key=f"{form}.delete", disabled=not can, on_click=run_action,
-                       args=(lambda s, i=status_id: delete_status(s, actor=actor, status_id=i),),
-                       kwargs={"success": _("Status deleted.")})
-        show_field_error(form, "name")
-        show_field_error(form, "color")
-    with st.form("status-new", border=True):
-        cols = st.columns([3, 1, 2])
-        cols[0].text_input(_("New status"), key="status-new.name", placeholder=_("e.g. Second visit"))
-        cols[1].color_picker(_("Colour"), value="#5b8def", key="status-new.color")
-        cols[2].selectbox(_("Kind"), list(KINDS), key="status-new.kind", format_func=lambda k: _(KINDS[k]))
-        show_field_error("status-new", "name")
-        st.form_submit_button(_("Add the status"), disabled=not can, on_click=_save_status,
-                              args=(actor, "status-new", None))
-
-
-def _save_status(actor: Principal, form: str, status_id: int | None) -> None:
-    values = {name: st.session_state.get(f"{form}.{name}") for name in ("name", "color", "kind")}
-    done = run_action(lambda s: save_status(s, actor=actor, status_id=status_id, **values),
-                      success=_("Status saved."), form=form)
-    if done is not None and status_id is None:
-        st.session_state["status-new.name"] = ""
+    status_editor(actor, prefix="status", model=CandidateStatus, kinds=KINDS, save=save_status, delete=delete_status,
+                  title=_("Board statuses"),
+                  caption=_("One column per status, in this order. \"Converted\" columns receive candidates turned "
+                            "into tenants; \"lost\" columns ask for a reason."),
+                  placeholder=_("e.g. Second visit"))
 
 
 def sources_editor(actor: Principal) -> None:

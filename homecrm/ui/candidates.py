@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 import streamlit as st
@@ -17,6 +16,7 @@ from homecrm.settings.sections.candidates import STREAMLIT_DIALOG_WIDTH
 from homecrm.ui.db import read
 from homecrm.ui.feedback import clear_field_errors, field_errors, flash, run_action, show_field_error
 from homecrm.ui.text import md
+from homecrm.ui.widgets import date_format_of, id_select
 
 DIALOG_KEY = "candidates.dialog"  # ("new", None) or ("edit", candidate id) while the dialog is open
 FORM = "candidate"
@@ -80,23 +80,23 @@ def _dialog_body(actor: Principal, choices: BoardChoices, mode: str, candidate_i
         show_field_error(FORM, "email")
         show_field_error(FORM, "phone")
         cols = st.columns(3)
-        _select(cols[0], _("Source"), choices.sources, values.get("source_id"), key("source_id"))
+        id_select(cols[0], _("Source"), choices.sources, values.get("source_id"), key("source_id"))
         open_statuses = {i: n for i, n in choices.statuses.items()
                          if choices.status_kinds[i] != "won" or i == values.get("status_id")}
-        _select(cols[1], _("Status"), open_statuses, values.get("status_id"), key("status_id"),
+        id_select(cols[1], _("Status"), open_statuses, values.get("status_id"), key("status_id"),
                 none_label=_("Default status"))
-        _select(cols[2], _("Assigned to"), choices.staff, values.get("assigned_to_id"), key("assigned_to_id"))
+        id_select(cols[2], _("Assigned to"), choices.staff, values.get("assigned_to_id"), key("assigned_to_id"))
         cols = st.columns(3)
-        _select(cols[0], _("Property wanted"), choices.properties, values.get("property_id"), key("property_id"))
+        id_select(cols[0], _("Property wanted"), choices.properties, values.get("property_id"), key("property_id"))
         budget = values.get("budget")
         cols[1].text_input(_("Budget (monthly, charges included)"), value="" if budget is None else fmt.number(budget),
                            key=key("budget"), placeholder="850,00")
         cols[2].date_input(_("Desired move-in date"), value=values.get("move_in"), key=key("move_in"),
-                           format=_date_widget_format(fmt))
+                           format=date_format_of(fmt))
         show_field_error(FORM, "budget")
         cols = st.columns([1, 2])
         cols[0].date_input(_("Last contact"), value=values.get("last_contact"), key=key("last_contact"),
-                           format=_date_widget_format(fmt))
+                           format=date_format_of(fmt))
         cols[1].multiselect(_("Tags"), sorted({*choices.tags, *values.get("tags", [])}, key=str.casefold),
                             default=values.get("tags", []), key=key("tags"), accept_new_options=True,
                             placeholder=_("Choose or type a new tag"))
@@ -146,29 +146,7 @@ def convert(actor: Principal, candidate_id: int) -> bool:
     return False
 
 
-def _select(container, label: str, options: dict[int, str], value: int | None, key: str, *,
-            none_label: str | None = None) -> None:
-    keys = [None, *options]
-    container.selectbox(label, keys, index=keys.index(value) if value in keys else 0, key=key,
-                        format_func=lambda k: options.get(k, none_label or "—") if k is not None else (none_label or "—"))
-
-
-def _date_widget_format(fmt: Formats) -> str:
-    """Streamlit's date widget formats closest to the Localisation setting."""
-    return {"d/m/Y": "DD/MM/YYYY", "d-m-Y": "DD-MM-YYYY", "d.m.Y": "DD.MM.YYYY", "Y-m-d": "YYYY-MM-DD",
-            "Y/m/d": "YYYY/MM/DD", "m/d/Y": "MM/DD/YYYY", "m-d-Y": "MM/DD/YYYY"}.get(fmt.date_format, "DD/MM/YYYY")
-
-
 # cards --------------------------------------------------------------------------------------
-
-
-def column_header(name: str, color: str, shown: int, total: int) -> None:
-    count = f"{shown}/{total}" if shown < total else str(total)
-    st.markdown(
-        f'<div style="border-top:4px solid {html.escape(color)};padding-top:4px;font-weight:600">'
-        f'{html.escape(name)} <span style="color:#6b7280;font-weight:400">({count})</span></div>',
-        unsafe_allow_html=True,
-    )
 
 
 def card_text(card: Card, fmt: Formats, today: date) -> str:

@@ -94,6 +94,9 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/candidates.py", "candidats", N_("Candidates"), ":material/view_kanban:", MANAGEMENT, "candidates"),
     PageSpec("pages/candidate_import.py", "import-candidats", N_("Import candidates"), ":material/upload_file:", MANAGEMENT,
              "candidates", "create"),
+    PageSpec("pages/tasks.py", "taches", N_("Tasks"), ":material/task_alt:", MANAGEMENT, "tasks"),
+    PageSpec("pages/timesheets.py", "feuilles-de-temps", N_("Timesheets"), ":material/schedule:", MANAGEMENT, "tasks"),
+    PageSpec("pages/tickets.py", "support", N_("Support"), ":material/support_agent:", MANAGEMENT, "tickets"),
     PageSpec("pages/leases.py", "biens-et-baux", N_("Properties & leases"), ":material/apartment:", MANAGEMENT, "leases"),
     PageSpec("pages/receipts.py", "quittances", N_("Rent receipts"), ":material/receipt_long:", MANAGEMENT, "documents"),
     PageSpec("pages/payments.py", "paiements", N_("Payments"), ":material/payments:", MANAGEMENT, "payments", "view"),
@@ -117,6 +120,8 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/settings/gateways.py", "parametres-passerelles", N_("Payment gateways"), ":material/credit_card:", SETTINGS, "settings", "view"),
     PageSpec("pages/settings/clients.py", "parametres-clients", N_("Clients / tenants"), ":material/badge:", SETTINGS, "settings", "view"),
     PageSpec("pages/settings/candidates.py", "parametres-candidats", N_("Candidates"), ":material/view_kanban:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/tasks.py", "parametres-taches", N_("Tasks"), ":material/task_alt:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/support.py", "parametres-support", N_("Support"), ":material/support_agent:", SETTINGS, "settings", "view"),
     PageSpec("pages/settings/tags.py", "parametres-tags", N_("Tags"), ":material/sell:", SETTINGS, "settings", "view"),
     PageSpec("pages/settings/pdf.py", "parametres-pdf", N_("PDF"), ":material/picture_as_pdf:", SETTINGS, "settings", "view"),
     PageSpec("pages/settings/pdf_formats.py", "parametres-formats-pdf", N_("PDF: document formats"), ":material/description:", SETTINGS, "settings", "view"),
@@ -165,11 +170,16 @@ def navigation():
                               *(_hidden(spec, lambda: st.switch_page(account.path)) for spec in others)],
                              position="hidden")
     sections: dict[str, list] = {}
-    allowed = [spec for spec in PAGES if spec.allowed(actor) and spec is not account]
+    support_on, badge = _support_state(actor)
+    allowed = [spec for spec in PAGES if spec.allowed(actor) and spec is not account
+               and (support_on or spec.path != "pages/tickets.py")]
     for index, spec in enumerate(allowed):
-        sections.setdefault(_(spec.section), []).append(_page(spec, default=index == 0))
+        title = f"{_(spec.title)} ({badge})" if spec.path == "pages/tickets.py" and badge else None
+        sections.setdefault(_(spec.section), []).append(_page(spec, default=index == 0, title=title))
     sections.setdefault(_(account.section), []).append(_page(account, default=not allowed))
     refused = [_hidden(spec, _access_refused) for spec in PAGES if not spec.allowed(actor)]
+    refused += [st.Page(spec.path, title=_(spec.title), url_path=spec.url_path, visibility="hidden")
+                for spec in PAGES if spec.allowed(actor) and spec.path == "pages/tickets.py" and not support_on]
     if refused:
         sections[_(account.section)].extend(refused)
     return st.navigation(sections, expanded=True)
@@ -183,8 +193,19 @@ def _hidden(spec: PageSpec, render):
     return st.Page(render, title=_(spec.title), url_path=spec.url_path, visibility="hidden")
 
 
-def _page(spec: PageSpec, *, default: bool = False):
-    return st.Page(spec.path, title=_(spec.title), icon=spec.icon, url_path=spec.url_path, default=default)
+def _page(spec: PageSpec, *, default: bool = False, title: str | None = None):
+    return st.Page(spec.path, title=title or _(spec.title), icon=spec.icon, url_path=spec.url_path, default=default)
+
+
+def _support_state(actor: Principal) -> tuple[bool, int]:
+    """Is the support module on, and the open-tickets count for the menu badge (0: no badge)."""
+    from homecrm.settings.sections import SupportSettings
+    from homecrm.support.tickets import open_count
+
+    with reading() as session:
+        settings = load_section(session, SupportSettings)
+        badge = open_count(session, actor=actor) if settings.enabled and settings.menu_badge else 0
+    return settings.enabled, badge
 
 
 def page_link(path: str, label: str, icon: str | None = None) -> None:

@@ -102,3 +102,20 @@ def sign_in(page, base: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PAS
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+
+
+def choose(page, combobox, option: str, attempts: int = 4) -> None:
+    """Pick ``option`` in a Streamlit select box. A click that lands while the script reruns (the
+    element is being replaced) opens nothing, so it is tried again."""
+    for attempt in range(attempts):
+        combobox.click()
+        target = page.get_by_role("option", name=option)
+        try:
+            target.wait_for(timeout=5_000)
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            continue
+        target.click()
+        return

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from homecrm.crm.candidate_pipeline import list_statuses
 from homecrm.security.accounts import create_admin
 from homecrm.store.models import Candidate, Customer
-from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, sign_in
+from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, choose, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,8 +38,7 @@ def test_import_move_drag_and_convert(db, app_server, browser_page, tmp_path):
     # move a card from its select box
     page.locator("a[href$='/candidats']").click()
     page.get_by_text("Zoé Martin").first.wait_for()
-    page.locator(f".st-key-card-{ids['Martin']}-move").click()
-    page.get_by_role("option", name="Visite planifiée").click()
+    choose(page, page.locator(f".st-key-card-{ids['Martin']}-move").get_by_role("combobox"), "Visite planifiée")
     page.get_by_text("Passé en Visite planifiée.").wait_for()
     with db.read() as session:
         assert session.get(Candidate, ids["Martin"]).status_id == statuses["Visite planifiée"]

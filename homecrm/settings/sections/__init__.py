@@ -18,8 +18,12 @@ from homecrm.settings.sections.pdf import PdfFormatSettings, PdfSettings
 from homecrm.settings.sections.receipts import ReceiptSettings
 from homecrm.settings.sections.security import SecuritySettings, SystemSettings
 from homecrm.settings.sections.smtp import SmtpSettings
+from homecrm.settings.sections.support import SupportSettings
+from homecrm.settings.sections.tasks import TaskSettings
 
 __all__ = [
+    "SupportSettings",
+    "TaskSettings",
     "BankTransferSettings",
     "CandidateSettings",
     "ClientSettings",

@@ -35,9 +35,37 @@ from homecrm.store.models.candidates import (
 from homecrm.store.models.customers import Contact, Customer
 from homecrm.store.models.leasing import Lease, Property, Unit
 from homecrm.store.models.messages import MessageLog
+from homecrm.store.models.work import (
+    PRIORITIES,
+    Attachment,
+    ChecklistItem,
+    Task,
+    TaskComment,
+    TaskStatus,
+    Ticket,
+    TicketReply,
+    TicketStatus,
+    TimeEntry,
+    property_member,
+    task_assignee,
+    task_follower,
+)
 from homecrm.store.models.settings import Asset, Setting
 
 __all__ = [
+    "PRIORITIES",
+    "Attachment",
+    "ChecklistItem",
+    "Task",
+    "TaskComment",
+    "TaskStatus",
+    "Ticket",
+    "TicketReply",
+    "TicketStatus",
+    "TimeEntry",
+    "property_member",
+    "task_assignee",
+    "task_follower",
     "AuditEntry",
     "Department",
     "LoginAttempt",

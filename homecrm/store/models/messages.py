@@ -17,7 +17,7 @@ class MessageLog(Base):
     __tablename__ = "message_log"
     __table_args__ = (
         CheckConstraint("channel IN ('email', 'sms')", name="channel"),
-        CheckConstraint("status IN ('sending', 'sent', 'failed', 'skipped')", name="status"),
+        CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed', 'skipped')", name="status"),
         Index("ix_message_log_customer_created", "customer_id", "created_at"),
     )
 

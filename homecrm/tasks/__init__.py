@@ -1,0 +1,1 @@
+"""Tasks: the board, timers and timesheets."""

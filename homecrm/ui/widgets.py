@@ -1,0 +1,33 @@
+"""Small widgets shared by the boards and forms: a select box of records by id, a board column
+header, the date widget's format for the Localisation setting."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from homecrm.render.formatting import Formats
+
+
+def id_select(container, label: str, options: dict[int, str], value: int | None, key: str, *,
+              none_label: str | None = None, disabled: bool = False) -> None:
+    """A select box of record ids shown by name, with an empty first choice."""
+    keys = [None, *options]
+    container.selectbox(label, keys, index=keys.index(value) if value in keys else 0, key=key, disabled=disabled,
+                        format_func=lambda k: options.get(k, none_label or "—") if k is not None else (none_label or "—"))
+
+
+def date_format_of(fmt: Formats) -> str:
+    """Streamlit's date widget formats closest to the Localisation setting."""
+    return {"d/m/Y": "DD/MM/YYYY", "d-m-Y": "DD-MM-YYYY", "d.m.Y": "DD.MM.YYYY", "Y-m-d": "YYYY-MM-DD",
+            "Y/m/d": "YYYY/MM/DD", "m/d/Y": "MM/DD/YYYY", "m-d-Y": "MM-DD-YYYY"}.get(fmt.date_format, "DD/MM/YYYY")
+
+
+def column_header(name: str, color: str, shown: int, total: int) -> None:
+    count = f"{shown}/{total}" if shown < total else str(total)
+    st.markdown(
+        f'<div style="border-top:4px solid {html.escape(color)};padding-top:4px;font-weight:600">'
+        f'{html.escape(name)} <span style="color:#6b7280;font-weight:400">({count})</span></div>',
+        unsafe_allow_html=True,
+    )
