@@ -649,6 +649,13 @@ def reminders_run(ctx: Context, dry_run: bool, now_text: str | None) -> None:
         actor = ctx.actor(session)
         _apply_language(session)
     report = run_reminders(factory, actor=actor, now=now, dry_run=dry_run)
+    if not dry_run:
+        from homecrm.calendar.reminders import send_due_reminders
+        from homecrm.notify.staff import deliver_queued
+
+        with write_session(factory) as session:
+            send_due_reminders(session, now=now)
+        deliver_queued(factory)
     sent = {p.key for p in report.sent}
     failed = {p.key: error for p, error in report.failed}
     rows = []

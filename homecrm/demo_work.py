@@ -15,7 +15,7 @@ from homecrm import clock
 from homecrm.security.accounts import save_department
 from homecrm.security.principal import Principal
 from homecrm.statuses import list_statuses
-from homecrm.store.models import Customer, Lease, Property, StaffUser, TaskStatus, TicketStatus
+from homecrm.store.models import Candidate, Customer, Lease, Property, StaffUser, TaskStatus, TicketStatus
 from homecrm.support import tickets as tk
 from homecrm.tasks import timers
 from homecrm.tasks.tasks import add_checklist_item, add_comment, check_item, create_task, move_task, set_property_team
@@ -97,5 +97,21 @@ def seed_work(session: Session, *, actor: Principal, today: date) -> dict[str, i
                 tk.customer_reply(session, actor=actor, ticket_id=ticket.id, body=tenant_answer)
         if kind != "open" and ticket.status.kind != kind:
             tk.change_status(session, actor=actor, ticket_id=ticket.id, status_id=ticket_kinds[kind])
+    from homecrm.calendar.reminders import create_reminder
+
+    candidate = session.scalar(select(Candidate).where(Candidate.customer_id.is_(None)).order_by(Candidate.id.desc()))
+    reminders = [
+        {"description": "Appeler le syndic pour la toiture", "start_date": today + timedelta(days=2),
+         "all_day": False, "at_time": time(10, 30)},
+        {"description": "Fin du préavis de M. Dubois : état des lieux de sortie", "start_date": today + timedelta(days=9),
+         "related_kind": "tenant", "related_id": tenants[-1].id},
+        {"description": "Assemblée générale de copropriété", "start_date": today + timedelta(days=15),
+         "end_date": today + timedelta(days=16), "related_kind": "property", "related_id": properties[1].id},
+    ]
+    if candidate is not None:
+        reminders.append({"description": f"Rappeler {candidate.display_name} (visite)", "start_date": today + timedelta(days=1),
+                          "related_kind": "candidate", "related_id": candidate.id})
+    for data in reminders:
+        create_reminder(session, actor=actor, data={**data, "staff_id": staff[0].id if staff else None})
     session.flush()
-    return {"tasks": len(TASKS), "tickets": len(TICKETS)}
+    return {"tasks": len(TASKS), "tickets": len(TICKETS), "reminders": len(reminders)}

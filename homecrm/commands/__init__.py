@@ -3,4 +3,4 @@
 Each module registers its group on ``homecrm.cli.cli``; ``homecrm.cli`` imports them all.
 """
 
-from homecrm.commands import leads, work  # noqa: F401
+from homecrm.commands import calendar, leads, work  # noqa: F401

@@ -12,7 +12,7 @@ from homecrm.i18n import _
 
 @cli.group()
 def notifications() -> None:
-    """Staff e-mails queued by tickets."""
+    """Staff e-mails: ticket notifications and calendar reminders."""
 
 
 @notifications.command("send")
@@ -22,8 +22,10 @@ def notifications_send(ctx: Context) -> None:
     from homecrm.notify.staff import deliver_queued
     from homecrm.store import make_session_factory
 
-    with ctx.session(write=False):
-        pass  # checks the database exists and is current
+    from homecrm.calendar.reminders import send_due_reminders
+
+    with ctx.session(write=True) as session:
+        send_due_reminders(session)  # calendar reminders whose time has come join the queue
     engine = ctx.engine()
     try:
         sent, failed = deliver_queued(make_session_factory(engine), limit=1000)

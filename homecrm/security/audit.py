@@ -21,6 +21,7 @@ from homecrm.security.principal import Principal, require_admin
 from homecrm.store.models import (
     Asset,
     AuditEntry,
+    CalendarReminder,
     Candidate,
     CandidateSource,
     CandidateStatus,
@@ -62,7 +63,7 @@ def _label(obj: Any) -> str:
         return f"{obj.amount} {obj.paid_on}"
     if isinstance(obj, CreditNote):
         return obj.number or f"draft #{obj.id}"
-    for attr in ("name", "email", "label", "title", "subject"):
+    for attr in ("name", "email", "label", "title", "subject", "description"):
         value = getattr(obj, attr, None)
         if isinstance(value, str) and value:
             return value
@@ -95,6 +96,7 @@ AUDITED: dict[type, str] = {
     Ticket: "ticket",
     TicketReply: "ticket_reply",
     TicketStatus: "ticket_status",
+    CalendarReminder: "reminder",
 }
 
 

@@ -119,3 +119,13 @@ def choose(page, combobox, option: str, attempts: int = 4) -> None:
             continue
         target.click()
         return
+
+
+def settle(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished running the script (its "running" indicator is gone), so
+    the next input lands on the final widgets rather than on ones about to be replaced."""
+    page.wait_for_timeout(150)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] [data-testid=\"stStatusWidgetRunningIcon\"]')"
+        " && !document.querySelector('[data-testid=\"stStatusWidgetRunningManIcon\"]')",
+        timeout=timeout)

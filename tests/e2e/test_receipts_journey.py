@@ -3,7 +3,7 @@
 import pytest
 
 from homecrm.security.accounts import create_admin
-from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, sign_in
+from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, settle, sign_in
 from tests.factories import make_lease
 from tests.helpers import pdf_text
 
@@ -25,12 +25,14 @@ def test_issue_month_record_payment_download_pdf(db, app_server, browser_page):
     page.get_by_role("button", name="Émettre les documents pour mars 2026").click()
     page.get_by_text("2 documents émis").wait_for()
     page.get_by_role("heading", name="Avis d'échéance QUI-000001").wait_for()
+    settle(page)
 
     amount = page.get_by_label("Montant", exact=True).first
     amount.fill("300,00")
     page.get_by_role("button", name="Enregistrer le paiement").click()
     page.get_by_text("Paiement enregistré.").wait_for()
     page.get_by_role("heading", name="Reçu QUI-000001").wait_for()
+    settle(page)
 
     page.get_by_role("tab", name="PDF").click()
     with page.expect_download() as info:

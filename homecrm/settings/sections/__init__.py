@@ -1,5 +1,6 @@
 """Every settings section; importing this package registers them."""
 
+from homecrm.settings.sections.calendar import CalendarSettings, CalendarStyleSettings
 from homecrm.settings.sections.candidates import CandidateSettings
 from homecrm.settings.sections.clients import ClientSettings
 from homecrm.settings.sections.company import CompanySettings
@@ -22,6 +23,8 @@ from homecrm.settings.sections.support import SupportSettings
 from homecrm.settings.sections.tasks import TaskSettings
 
 __all__ = [
+    "CalendarSettings",
+    "CalendarStyleSettings",
     "SupportSettings",
     "TaskSettings",
     "BankTransferSettings",

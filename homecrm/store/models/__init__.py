@@ -38,6 +38,7 @@ from homecrm.store.models.messages import MessageLog
 from homecrm.store.models.work import (
     PRIORITIES,
     Attachment,
+    CalendarReminder,
     ChecklistItem,
     Task,
     TaskComment,
@@ -55,6 +56,7 @@ from homecrm.store.models.settings import Asset, Setting
 __all__ = [
     "PRIORITIES",
     "Attachment",
+    "CalendarReminder",
     "ChecklistItem",
     "Task",
     "TaskComment",

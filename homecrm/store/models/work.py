@@ -213,3 +213,35 @@ class Attachment(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CalendarReminder(Base):
+    """A reminder on the calendar: all-day (``start_date``…``end_date``) or at a time (``at``, UTC).
+
+    ``staff_id`` is told by e-mail when ``notify_email`` and the e-mail module is configured;
+    ``related_kind``/``related_id`` link it to a candidate, tenant, task, property or lease.
+    """
+
+    __tablename__ = "calendar_reminder"
+    __table_args__ = (
+        CheckConstraint("related_kind IS NULL OR related_kind IN ('candidate', 'tenant', 'task', 'property', 'lease')",
+                        name="related_kind"),
+        CheckConstraint("all_day OR at IS NOT NULL", name="timed_has_time"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    description: Mapped[str] = mapped_column(String(500))
+    all_day: Mapped[bool] = mapped_column(Boolean, default=True)
+    start_date: Mapped[date] = mapped_column(Date, index=True)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True)
+    related_kind: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    related_id: Mapped[int | None] = mapped_column(nullable=True)
+    notify_email: Mapped[bool] = mapped_column(Boolean, default=True)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[StaffUser | None] = relationship(foreign_keys=[staff_id])

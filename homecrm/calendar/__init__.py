@@ -1,0 +1,2 @@
+"""The calendar: everything that falls due (rent, leases, tasks, credit notes, reminders), its
+staff reminders, and an iCalendar export."""

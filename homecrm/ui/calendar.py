@@ -1,0 +1,135 @@
+"""Adapter between our events and the streamlit-calendar component (FullCalendar, MIT views only).
+
+The component runs in UTC (see ``homecrm.calendar.dates``); what it returns is read back here.
+AppTest cannot render custom components: tests put the component's return value in
+``st.session_state[INJECTED]`` and the page handles it exactly like a real click.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import streamlit as st
+
+from homecrm.calendar.dates import allday_span, clicked_day, clicked_moment, selected_days, wall_clock
+from homecrm.calendar.events import CalendarEvent, text_color
+from homecrm.i18n import _
+from homecrm.settings.sections import CalendarSettings
+
+COMPONENT_KEY = "calendar.component"
+INJECTED = "calendar.injected"
+_SEEN = "calendar.last_callback"
+
+
+@dataclass(frozen=True)
+class Click:
+    """What the user did on the calendar, in our terms."""
+
+    kind: str  # "day", "range", "event"
+    first: date | None = None
+    last: date | None = None
+    moment: datetime | None = None  # a timed click (week/day views)
+    event_id: str = ""
+
+
+def to_component(events: list[CalendarEvent], timezone: str) -> list[dict]:
+    out = []
+    for item in events:
+        entry = {"id": item.uid, "title": item.title, "backgroundColor": item.color, "borderColor": item.color,
+                 "textColor": text_color(item.color), "extendedProps": {"kind": item.kind}}
+        if item.flagged:
+            entry["classNames"] = ["homecrm-past"]
+        if item.all_day:
+            entry["start"], entry["end"] = allday_span(item.start, item.end)
+            entry["allDay"] = True
+        else:
+            entry["start"] = wall_clock(item.start, timezone)
+            entry["allDay"] = False
+        out.append(entry)
+    return out
+
+
+def options(settings: CalendarSettings, initial: date) -> dict:
+    return {
+        "timeZone": "UTC",  # we send wall-clock times and read clicks back ourselves
+        "locale": "fr" if _("Today") != "Today" else "en",
+        "initialView": settings.default_view,
+        "initialDate": initial.isoformat(),
+        "firstDay": settings.first_day,
+        "dayMaxEvents": settings.event_limit,
+        "selectable": True,
+        "navLinks": True,
+        "nowIndicator": True,
+        "height": 760,
+        "headerToolbar": {"left": "prev,next today", "center": "title",
+                          "right": "dayGridMonth,timeGridWeek,timeGridDay,listMonth"},
+        "buttonText": {"today": _("Today"), "month": _("Month"), "week": _("Week"), "day": _("Day"),
+                       "list": _("List")},
+        "allDayText": _("All day"),
+        "noEventsText": _("Nothing in this period"),
+        "eventTimeFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
+        "slotLabelFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
+        "views": {"timeGridWeek": {"dayMaxEvents": settings.event_limit}},
+    }
+
+
+CSS = """
+.fc-event.homecrm-past { opacity: .55; text-decoration: line-through; }
+.fc .fc-toolbar-title { font-size: 1.3rem; }
+"""
+
+
+def read_click(value: dict | None, timezone: str) -> Click | None:
+    """The component's last callback, once (the component repeats its value on every rerun)."""
+    if not value or not value.get("callback"):
+        return None
+    signature = json.dumps(value, sort_keys=True, default=str)
+    if st.session_state.get(_SEEN) == signature:
+        return None
+    st.session_state[_SEEN] = signature
+    return parse_click(value, timezone)
+
+
+def parse_click(value: dict, timezone: str) -> Click | None:
+    callback = value.get("callback")
+    if callback == "dateClick":
+        data = value["dateClick"]
+        if data.get("allDay", True):
+            return Click("day", first=clicked_day(data["date"]), last=clicked_day(data["date"]))
+        moment = clicked_moment(data["date"], timezone)
+        return Click("day", first=moment.date(), last=moment.date(), moment=moment)
+    if callback == "select":
+        data = value["select"]
+        if data.get("allDay", True):
+            first, last = selected_days(data["start"], data["end"])
+            return Click("range", first=first, last=last)
+        moment = clicked_moment(data["start"], timezone)
+        return Click("day", first=moment.date(), last=moment.date(), moment=moment)
+    if callback == "eventClick":
+        return Click("event", event_id=str(value["eventClick"]["event"].get("id", "")))
+    return None
+
+
+def show(events: list[dict], settings: CalendarSettings, initial: date) -> dict | None:
+    """Draw the component; returns its value (or the one a test injected)."""
+    injected = st.session_state.pop(INJECTED, None)
+    try:
+        from streamlit_calendar import calendar
+    except ImportError:  # pragma: no cover - a broken install
+        st.error(_("The calendar component is not installed: run make run again."))
+        return injected
+    value = calendar(events=events, options=options(settings, initial), custom_css=CSS,
+                     callbacks=["dateClick", "eventClick", "select"], key=COMPONENT_KEY)
+    return injected or value
+
+
+def legend_html(items: list[tuple[str, str]]) -> str:
+    import html
+
+    chips = "".join(
+        f'<span style="background:{html.escape(color)};color:{text_color(color)};border-radius:4px;'
+        f'padding:2px 8px;margin:0 6px 4px 0;display:inline-block;font-size:.85rem">{html.escape(label)}</span>'
+        for label, color in items)
+    return f"<div>{chips}</div>"
