@@ -230,6 +230,8 @@ def _display(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
     return str(value).replace("\\", "\\\\").replace("\n", "\\n")
 
 

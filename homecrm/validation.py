@@ -108,7 +108,7 @@ def country_code(value: str) -> str:
 
 
 # Display of each date-format token for messages ("JJ/MM/AAAA" in French).
-_DATE_TOKENS = {"d": r"(\d{1,2})", "m": r"(\d{1,2})", "Y": r"(\d{4})"}
+_DATE_TOKENS = {"d": r"([0-9]{1,2})", "m": r"([0-9]{1,2})", "Y": r"([0-9]{4})"}  # ASCII digits only
 
 
 def date_format_hint(fmt: str) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from homecrm.billing.periods import Month
 from homecrm.crm.candidate_analytics import analytics, to_csv
 from homecrm.crm.candidate_board import board_choices
 from homecrm.i18n import _
@@ -23,13 +22,15 @@ st.caption(_("Candidates created in the period: where they come from, how many b
 choices = read(board_choices)
 
 cols = st.columns([1, 1, 2, 2])
-first = cols[0].date_input(_("From"), value=now.replace(day=1) - timedelta(days=335), key="leads.from",
-                           format="DD/MM/YYYY")
+first = cols[0].date_input(_("From"), value=Month.of(now).shift(-11).first, key="leads.from", format="DD/MM/YYYY")
 last = cols[1].date_input(_("To"), value=now, key="leads.to", format="DD/MM/YYYY")
 property_id = cols[2].selectbox(_("Property wanted"), [None, *choices.properties], key="leads.property",
                                 format_func=lambda k: choices.properties.get(k, _("All")))
 source_id = cols[3].selectbox(_("Source"), [None, *choices.sources], key="leads.source",
                               format_func=lambda k: choices.sources.get(k, _("All")))
+if first > last:
+    st.warning(_("\"From\" is after \"To\": the two dates are swapped."))
+    first, last = last, first
 figures = read(lambda s: analytics(s, actor=actor, first=first, last=last, property_id=property_id,
                                    source_id=source_id))
 
@@ -39,7 +40,7 @@ metrics[1].metric(_("Became tenants"), figures.converted)
 metrics[2].metric(_("Conversion rate"), f"{fmt.number(figures.rate, 1)} %")
 metrics[3].metric(_("Median days to conversion"),
                   fmt.number(figures.median_days, 1) if figures.median_days is not None else "—")
-st.download_button(_("Export CSV"), data=to_csv(figures), file_name="analyse-candidats.csv", mime="text/csv",
+st.download_button(_("Export CSV"), data=to_csv(figures, date_format=fmt.date_format), file_name="analyse-candidats.csv", mime="text/csv",
                    key="leads.csv", icon=":material/download:")
 if not figures.total:
     st.info(_("No candidate created in this period."))
@@ -49,8 +50,10 @@ if not figures.total:
 LAYOUT = dict(height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h"))
 charts = st.columns(2)
 per_month = go.Figure()
+month_labels = [fmt.short_month(Month.parse(m).first) for m in figures.by_month]  # French, categorical axis
 for source in [f.source for f in figures.sources]:
-    per_month.add_bar(name=source, x=list(figures.by_month), y=[figures.by_month[m].get(source, 0) for m in figures.by_month])
+    per_month.add_bar(name=source, x=month_labels, y=[figures.by_month[m].get(source, 0) for m in figures.by_month])
+per_month.update_xaxes(type="category")
 per_month.update_layout(barmode="stack", title=_("Candidates per month, by source"), **LAYOUT)
 charts[0].plotly_chart(per_month, width="stretch")
 rates = go.Figure(go.Bar(x=[f.source for f in figures.sources], y=[float(f.rate) for f in figures.sources],

@@ -74,13 +74,15 @@ def draw_board() -> None:
             column_header(column.name, column.color, len(column.cards), column.total)
             for card in column.cards:
                 with st.container(border=True):
-                    st.markdown(card_text(card, fmt, now))
+                    st.markdown(card_text(card, fmt, now, choices.tag_colors), unsafe_allow_html=True)
                     key = f"card.{card.id}.move"
-                    options = list(movable) if card.status_id in movable else [card.status_id, *movable]
+                    # A converted candidate stays in its converted column (it is linked to its tenant).
+                    options = [card.status_id] if card.converted else \
+                        (list(movable) if card.status_id in movable else [card.status_id, *movable])
                     st.session_state[key] = card.status_id  # what the database says, not a stale choice
                     st.selectbox(_("Move to"), options, key=key, on_change=_move, args=(card.id,),
                                  format_func=lambda k: choices.statuses.get(k, "?"), label_visibility="collapsed",
-                                 disabled=_locked(card) or not actor.can("candidates", "edit"))
+                                 disabled=card.converted or _locked(card) or not actor.can("candidates", "edit"))
                     st.button(_("Open"), key=f"card.{card.id}.edit", on_click=open_dialog, args=("edit", card.id),
                               width="stretch", icon=":material/edit:")
                     if not card.converted and actor.can("tenants", "create") and actor.can("candidates", "edit"):
@@ -118,6 +120,9 @@ def draw_drag_board() -> None:
             if card_id is not None and status_id != column.status_id:
                 moves.append((card_id, column.status_id))
     for card_id, status_id in moves:
+        if choices.status_kinds.get(status_id) == "lost":
+            st.session_state[DIALOG_KEY] = ("lost", (card_id, status_id))  # the reason is asked first
+            break
         run_action(lambda s, c=card_id, t=status_id: move_candidate(s, actor=actor, candidate_id=c, status_id=t),
                    success=_("Moved to {status}.").format(status=choices.statuses[status_id]))
     if moves:
@@ -128,7 +133,7 @@ def draw_list() -> None:
     cols = st.columns([2, 2, 3])
     status_id = cols[0].selectbox(_("Status"), [ALL, *choices.statuses], key="candidates.list.status",
                                   format_func=lambda k: choices.statuses.get(k, _("All")))
-    total = read(lambda s: count_candidates(s, actor=actor, **filters))
+    total = read(lambda s: count_candidates(s, actor=actor, status_id=status_id, **filters))
     cards = read(lambda s: list_candidates(s, actor=actor, status_id=status_id, limit=1000, **filters))
     cols[1].metric(_("Candidates"), total)
     cols[2].download_button(
@@ -138,8 +143,9 @@ def draw_list() -> None:
     if not cards:
         st.info(_("No candidate matches."))
         return
-    if len(cards) < total and status_id is None:
-        st.caption(_("The {count} most recent are shown; the export has them all.").format(count=len(cards)))
+    if len(cards) < total:
+        st.caption(_("The first {count} in the board's order are shown; the export has them all.").format(
+            count=fmt.number(len(cards), 0)))
     st.dataframe(pd.DataFrame({
         "#": [c.id for c in cards],
         _("Name"): [c.name for c in cards],
@@ -170,7 +176,8 @@ else:
 # dialogs: the candidate form, or the reason of a "lost" move --------------------------------
 def _lost_dialog(card_id: int, status_id: int) -> None:
     st.write(_("Why was this candidate lost?"))
-    reason = st.text_input(_("Lost reason"), key="candidates.lost_reason", max_chars=200)
+    reason = st.text_input(_("Lost reason"), key="candidates.lost_reason", max_chars=200,
+                           placeholder=_("e.g. Found elsewhere, guarantor too weak…"))
     if st.button(_("Move to {status}").format(status=choices.statuses[status_id]), key="candidates.lost_confirm",
                  type="primary"):
         run_action(lambda s: move_candidate(s, actor=actor, candidate_id=card_id, status_id=status_id,
@@ -184,4 +191,4 @@ state = st.session_state.get(DIALOG_KEY)
 if state and state[0] == "lost":
     st.dialog(_("Candidate lost"), on_dismiss=lambda: st.session_state.pop(DIALOG_KEY, None))(_lost_dialog)(*state[1])
 else:
-    show_dialog(actor, choices, settings.dialog_width, fmt)
+    show_dialog(actor, choices, settings.dialog_width, fmt, lock_converted=settings.lock_converted)

@@ -89,7 +89,7 @@ def draw_board() -> None:
             column_header(column.name, column.color, len(column.cards), column.total)
             for card in column.cards:
                 with st.container(border=True):
-                    st.markdown(card_text(card, fmt, now))
+                    st.markdown(card_text(card, fmt, now, choices.tag_colors), unsafe_allow_html=True)
                     key = f"task.{card.id}.move"
                     st.session_state[key] = card.status_id
                     st.selectbox(_("Move to"), list(choices.statuses), key=key, on_change=_move, args=(card.id,),

@@ -23,10 +23,13 @@ def leads() -> None:
 @click.option("--date-format", default=None, metavar="FMT",
               help="Date format of the file, e.g. d/m/Y or %Y-%m-%d (default: Settings > Localisation).")
 @click.option("--all-or-nothing", is_flag=True, help="Import nothing when a single row is refused or a duplicate.")
+@click.option("--refused", default=None, type=click.Path(dir_okay=False),
+              help="Write the refused rows, with their problem, to this CSV file.")
 @db_option
-def leads_import(ctx: Context, file: str, dry_run: bool, date_format: str | None, all_or_nothing: bool) -> None:
+def leads_import(ctx: Context, file: str, dry_run: bool, date_format: str | None, all_or_nothing: bool,
+                 refused: str | None) -> None:
     """Import candidates from a CSV file (UTF-8 or Windows-1252, separated by ; , or tab)."""
-    from homecrm.crm.candidate_import import import_candidates, load
+    from homecrm.crm.candidate_import import import_candidates, load, refused_rows_csv
 
     path = Path(file)
     if not path.is_file():
@@ -41,11 +44,17 @@ def leads_import(ctx: Context, file: str, dry_run: bool, date_format: str | None
         click.echo(_("Ignored columns: {columns}").format(columns=", ".join(report.ignored_columns)))
     for error in report.errors:
         label = f" ({error.field_label})" if error.field_label else ""
-        click.echo(_("Line {line}{field}: {message}").format(line=error.line, field=label, message=error.message),
+        click.echo(_("Row {line}{field}: {message}").format(line=error.line, field=label, message=error.message),
                    err=True)
     click.echo(report.summary())
-    if report.skipped and (all_or_nothing or dry_run) and not report.imported:
-        raise click.exceptions.Exit(2)
+    if report.unlisted:
+        click.echo(_("…and {count} more refused rows (use --refused FILE to get them all).").format(
+            count=report.unlisted), err=True)
+    if refused and report.skipped:
+        Path(refused).write_bytes(refused_rows_csv(csv_file, report))
+        click.echo(_("Refused rows written to {path}.").format(path=refused), err=True)
+    if report.skipped and not report.imported:
+        raise click.exceptions.Exit(2)  # nothing imported and rows refused: a script must notice
 
 
 @leads.command("list")
@@ -53,7 +62,7 @@ def leads_import(ctx: Context, file: str, dry_run: bool, date_format: str | None
 @click.option("--status", default=None, help="Only this status (name).")
 @db_option
 def leads_list(ctx: Context, as_json: bool, status: str | None) -> None:
-    """List candidates, newest first."""
+    """List candidates in the board's order (Settings > Candidates)."""
     from homecrm.crm.candidate_board import list_candidates
     from homecrm.crm.candidate_pipeline import list_statuses
 

@@ -151,13 +151,15 @@ def _funnel(session: Session, ids: list[int], current: dict[int, int], statuses:
     return out[::-1]
 
 
-def to_csv(figures: Analytics) -> bytes:
+def to_csv(figures: Analytics, *, date_format: str = "d/m/Y") -> bytes:
     """One file with the four tables one after the other."""
     from homecrm.csv_export import csv_bytes
+    from homecrm.render.formatting import format_date
 
     sources = [f.source for f in figures.sources]
     return csv_bytes([
-        [_("Candidates from {first} to {last}").format(first=figures.first.isoformat(), last=figures.last.isoformat())],
+        [_("Candidates from {first} to {last}").format(first=format_date(figures.first, date_format),
+                                                        last=format_date(figures.last, date_format))],
         [],
         [_("Source"), _("Candidates"), _("Converted"), _("Lost"), _("Conversion rate (%)"), _("Median days to conversion")],
         *([f.source, f.candidates, f.converted, f.lost, _dec(f.rate), _dec(f.median_days) if f.median_days is not None

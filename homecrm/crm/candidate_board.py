@@ -86,12 +86,24 @@ def _filtered(actor: Principal, *, source_id: int | None = None, tag: str | None
 
         stmt = stmt.where(Candidate.id.in_(ids_with_tag("candidate", tag)))
     if search.strip():
-        text = search.strip()
-        stmt = stmt.where(or_(contains_text(Candidate.last_name, text), contains_text(Candidate.first_name, text),
-                              contains_text(Candidate.email, text), Candidate.phone.contains(text.replace(" ", ""))))
+        stmt = stmt.where(_matches(search.strip()))
     if actor.visibility("candidates") == "own":
         stmt = stmt.where((Candidate.created_by_id == actor.user_id) | (Candidate.assigned_to_id == actor.user_id))
     return stmt
+
+
+def _matches(text: str):
+    """Search by name (first, last or both, either order), e-mail or phone as people type it."""
+    conditions = [contains_text(Candidate.last_name, text), contains_text(Candidate.first_name, text),
+                  contains_text(Candidate.email, text),
+                  contains_text(Candidate.first_name + " " + Candidate.last_name, text),
+                  contains_text(Candidate.last_name + " " + Candidate.first_name, text)]
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 4 and all(ch.isdigit() or ch in " .+-()" for ch in text):
+        # Phones are stored as +33612345678: "06 12 34 56 78" and "0612345678" must find them.
+        national = digits[1:] if digits.startswith("0") else digits
+        conditions.append(Candidate.phone.contains(national, autoescape=True))
+    return or_(*conditions)
 
 
 def _cards(session: Session, candidates: list[Candidate]) -> list[Card]:
@@ -147,9 +159,12 @@ def list_candidates(session: Session, *, actor: Principal, status_id: int | None
     return _cards(session, list(session.scalars(stmt)))
 
 
-def count_candidates(session: Session, *, actor: Principal, **filters) -> int:
+def count_candidates(session: Session, *, actor: Principal, status_id: int | None = None, **filters) -> int:
     require(session, actor, "candidates", "view_own")
-    return session.scalar(select(func.count()).select_from(_filtered(actor, **filters).subquery())) or 0
+    stmt = _filtered(actor, **filters)
+    if status_id is not None:
+        stmt = stmt.where(Candidate.status_id == status_id)
+    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
 def cards_csv(session: Session, cards: list[Card]) -> bytes:
@@ -185,12 +200,14 @@ class BoardChoices:
     staff: dict[int, str]
     properties: dict[int, str]
     tags: list[str]
+    tag_colors: dict[str, str]
 
 
 def board_choices(session: Session) -> BoardChoices:
     from homecrm.crm.candidate_pipeline import list_sources
+    from homecrm.crm.tags import tag_colors
     from homecrm.store.models import Property, Tag
-    from homecrm.store.text import folded
+    from homecrm.store.text import sort_key
 
     statuses = list_statuses(session)
     staff = session.scalars(select(StaffUser).where(StaffUser.active.is_(True), StaffUser.is_system.is_(False))
@@ -199,5 +216,5 @@ def board_choices(session: Session) -> BoardChoices:
         {s.id: s.name for s in statuses}, {s.id: s.kind for s in statuses},
         {s.id: s.name for s in list_sources(session)}, {s.id: s.name for s in staff},
         {p.id: p.name for p in session.scalars(select(Property).order_by(Property.name))},
-        list(session.scalars(select(Tag.name).order_by(folded(Tag.name)))),
+        sorted(session.scalars(select(Tag.name)), key=sort_key), tag_colors(session),
     )

@@ -17,7 +17,7 @@ import io
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
 from sqlalchemy import insert, select
@@ -44,7 +44,7 @@ from homecrm.store.models import (
     Tag,
     Tagging,
 )
-from homecrm.store.text import same_text
+from homecrm.store.text import fold, same_text
 
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -77,13 +77,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "phone": ("telephone", "tel", "phone", "mobile", "portable", "gsm", "phonenumber", "numerodetelephone"),
     "source": ("source", "origine", "canal", "provenance", "leadsource"),
     "status": ("statut", "status", "etape", "stage"),
-    "assigned_to": ("assigne", "assignea", "responsable", "assignedto", "owner", "agent"),
+    "assigned_to": ("assigne", "assignea", "attribuea", "responsable", "assignedto", "owner", "agent"),
     "property": ("bien", "logement", "property", "bienrecherche", "propertywanted"),
     "budget": ("budget", "loyermax", "loyermaximum", "maxrent"),
-    "move_in": ("emmenagement", "datedemmenagement", "dateemmenagement", "entreesouhaitee", "movein",
-                "moveindate", "desiredmovein"),
+    "move_in": ("emmenagement", "datedemmenagement", "dateemmenagement", "datedemmenagementsouhaitee",
+                "entreesouhaitee", "movein", "moveindate", "desiredmovein", "desiredmoveindate"),
     "last_contact": ("derniercontact", "lastcontact", "lastcontacted"),
-    "created": ("creele", "datedecreation", "creation", "created", "createdat", "createdon", "date"),
+    "created": ("creele", "datedecreation", "creation", "created", "createdat", "createdon", "creationdate"),
     "notes": ("notes", "note", "commentaire", "commentaires", "remarques", "comments"),
     "lost_reason": ("motifdeperte", "raisondeperte", "motif", "lostreason"),
     "tags": ("etiquettes", "etiquette", "tags", "tag"),
@@ -122,7 +122,12 @@ def decode(data: bytes) -> tuple[str, str]:
         raise ImportError_(_("The file is empty."), field="file")
     if len(data) > MAX_BYTES:
         raise ImportError_(_("The file is too large ({size} MB): at most {limit} MB.").format(
-            size=round(len(data) / 1024 / 1024, 1), limit=MAX_BYTES // 1024 // 1024), field="file")
+            size=f"{len(data) / 1024 / 1024:.1f}".replace(".", ","), limit=MAX_BYTES // 1024 // 1024), field="file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Texte Unicode"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise ImportError_(_("Unknown text encoding: save the file as CSV UTF-8."), field="file") from None
     if b"\x00" in data[:65536]:
         raise ImportError_(_("This is not a CSV text file (binary content). Save it from your spreadsheet as CSV."),
                            field="file")
@@ -150,7 +155,7 @@ def read(data: bytes) -> CsvFile:
     text = text.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     delimiter = _delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     headers = [h.strip() for h in next(reader, [])]
     if not any(headers):
         raise ImportError_(_("The first line must hold the column names."), field="file")
@@ -167,22 +172,25 @@ def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
 
-def auto_mapping(headers: list[str]) -> dict[str, str | None]:
-    """Header → field (None: ignored). Each field is taken by the first matching column only."""
-    mapping: dict[str, str | None] = {}
+Mapping = list  # one field name (or None: ignored) per column, by position
+
+
+def auto_mapping(headers: list[str]) -> list[str | None]:
+    """The field of each column, recognised by its name; a field goes to the first column only."""
+    mapping: list[str | None] = []
     taken: set[str] = set()
     for header in headers:
         name = _BY_ALIAS.get(_key(header))
-        if name and name not in taken:
-            mapping[header] = name
+        mapping.append(name if name and name not in taken else None)
+        if name:
             taken.add(name)
-        else:
-            mapping[header] = None
     return mapping
 
 
-def check_mapping(mapping: dict[str, str | None]) -> None:
-    used = [f for f in mapping.values() if f]
+def check_mapping(csv_file: CsvFile, mapping: list[str | None]) -> None:
+    if len(mapping) != len(csv_file.headers):
+        raise ImportError_(_("The mapping does not match the file's columns."), field="mapping")
+    used = [f for f in mapping if f]
     unknown = [f for f in used if f not in FIELDS]
     if unknown:
         raise ImportError_(_("Unknown field: {name}.").format(name=unknown[0]), field="mapping")
@@ -192,6 +200,11 @@ def check_mapping(mapping: dict[str, str | None]) -> None:
     if not {"first_name", "last_name", "email", "phone"} & set(used):
         raise ImportError_(_("No column holds a name, an e-mail or a phone: check the column names or the mapping."),
                            field="mapping")
+
+
+def ignored_columns(csv_file: CsvFile, mapping: list[str | None]) -> list[str]:
+    return [h or _("(column {n} without a name)").format(n=i + 1)
+            for i, (h, f) in enumerate(zip(csv_file.headers, mapping, strict=True)) if not f]
 
 
 # parsing rows ------------------------------------------------------------------------------
@@ -222,12 +235,20 @@ class ImportReport:
     dry_run: bool = False
     mode: str = "valid"
     committed: bool = False
+    # every refused row (not only the first MAX_REPORTED): row number → its first problem
+    refused: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def unlisted(self) -> int:
+        """Problems beyond the ones listed in ``errors``."""
+        return max(0, len(self.refused) - len({e.line for e in self.errors}))
 
     @property
     def skipped(self) -> int:
         return self.error_rows + self.duplicates
 
     def add(self, error: RowError) -> None:
+        self.refused.setdefault(error.line, error.message)
         if len(self.errors) < MAX_REPORTED:
             self.errors.append(error)
 
@@ -303,6 +324,9 @@ def _parse_row(cells: dict[str, str], lookups: _Lookups, opts: _Options) -> tupl
     """One row → (column values, tags, errors as (field, message))."""
     errors: list[tuple[str, str]] = []
     get = lambda name: (cells.get(name) or "").strip()  # noqa: E731
+    for name, limit in (("first_name", 100), ("last_name", 100), ("notes", 5000), ("lost_reason", 200)):
+        if len(get(name)) > limit:
+            errors.append((name, _("At most {limit} characters.").format(limit=limit)))
     values: dict[str, Any] = {
         "first_name": get("first_name")[:100], "last_name": get("last_name")[:100], "email": "", "phone": "",
         "notes": get("notes")[:5000], "lost_reason": get("lost_reason")[:200], "source_id": opts.default_source,
@@ -324,6 +348,12 @@ def _parse_row(cells: dict[str, str], lookups: _Lookups, opts: _Options) -> tupl
     for name in _DATE_FIELDS:
         if get(name):
             parsed = check(name, lambda v: validation.date_in_format(v, opts.date_format))
+            if parsed is not None and not date(1900, 1, 1) <= parsed <= date(2100, 12, 31):
+                errors.append((name, _("{value} is out of range.").format(value=get(name))))
+                parsed = None
+            if parsed is not None and name in ("created", "last_contact") and parsed > opts.now.date():
+                errors.append((name, _("{value} is in the future.").format(value=get(name))))
+                parsed = None
             if name == "created" and parsed is not None:
                 values["created_at"] = datetime.combine(parsed, time(12), tzinfo=UTC)
             elif parsed is not None:
@@ -355,21 +385,29 @@ def _parse_row(cells: dict[str, str], lookups: _Lookups, opts: _Options) -> tupl
         values["property_id"] = lookups.properties.get(get("property").lower())
         if values["property_id"] is None:
             errors.append(("property", _("Unknown property \"{value}\".").format(value=get("property"))))
-    tags = [t.strip() for t in get("tags").replace("|", ",").split(",") if t.strip()]
+    # One tag per spelling, case and spaces aside ("VIP, vip" is one tag, spelt as first written).
+    tags = list({fold(t): " ".join(t.split()) for t in reversed(get("tags").replace("|", ",").split(","))
+                 if t.strip()}.values())[::-1]
     if any(len(t) > 60 for t in tags):
         errors.append(("tags", _("A tag has at most {limit} characters.").format(limit=60)))
     return values, tags, errors
 
 
-def _records(csv_file: CsvFile, mapping: dict[str, str | None]) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.reader(io.StringIO(csv_file.text, newline=""), delimiter=csv_file.delimiter)
+def _records(csv_file: CsvFile, mapping: list[str | None]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, cells by field); the header is row 1, blank rows are skipped."""
+    reader = csv.reader(io.StringIO(csv_file.text, newline=""), delimiter=csv_file.delimiter, strict=True)
     next(reader, None)
-    columns = [(i, mapping.get(h)) for i, h in enumerate(csv_file.headers)]
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = {name: row[i] for i, name in columns if name and i < len(row)}
-        yield reader.line_num, cells
+    columns = [(i, name) for i, name in enumerate(mapping) if name]
+    number = 1
+    try:
+        for row in reader:
+            number += 1
+            if not any(cell.strip() for cell in row):
+                continue
+            yield number, {name: row[i] for i, name in columns if i < len(row)}
+    except csv.Error as exc:
+        raise ImportError_(_("This file cannot be read as CSV near row {row}: {error}.").format(
+            row=number + 1, error=exc), field="file") from None
 
 
 @dataclass(frozen=True)
@@ -379,7 +417,11 @@ class PreviewRow:
     errors: list[tuple[str, str]]
 
 
-def _shown(values: dict[str, Any], tags: list[str], lookups: _Lookups, cells: dict[str, str]) -> dict[str, str]:
+def _shown(values: dict[str, Any], tags: list[str], lookups: _Lookups, cells: dict[str, str],
+           opts: _Options) -> dict[str, str]:
+    """Each value as it will be stored, written the French way (dates in the file's format, 1 234,50)."""
+    from homecrm.render.formatting import format_date
+
     names = {**lookups.labels, "assigned_to": lookups.staff_names}
     out = {}
     for name in FIELDS:
@@ -389,10 +431,18 @@ def _shown(values: dict[str, Any], tags: list[str], lookups: _Lookups, cells: di
         elif name == "tags":
             out[name] = ", ".join(tags)
         elif name == "created":
-            out[name] = values["created_at"].date().isoformat() if (cells.get(name) or "").strip() else ""
+            out[name] = format_date(values["created_at"].date(), opts.date_format) if (cells.get(name) or "").strip() \
+                else ""
         else:
             value = values.get(name)
-            out[name] = "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+            if value is None:
+                out[name] = ""
+            elif isinstance(value, date):
+                out[name] = format_date(value, opts.date_format)
+            elif name == "budget":
+                out[name] = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+            else:
+                out[name] = str(value)
     return out
 
 
@@ -417,24 +467,24 @@ def _may_import(session: Session, actor: Principal, settings: CandidateSettings)
         raise PermissionDenied(_("Only administrators may import candidates (Settings > Candidates)."))
 
 
-def preview(session: Session, *, actor: Principal, csv_file: CsvFile, mapping: dict[str, str | None],
+def preview(session: Session, *, actor: Principal, csv_file: CsvFile, mapping: list[str | None],
             date_format: str | None = None, limit: int = 20) -> list[PreviewRow]:
     """The first rows as they would be imported, with their errors (nothing is written)."""
-    check_mapping(mapping)
+    check_mapping(csv_file, mapping)
     settings, opts = _options(session, date_format)
     _may_import(session, actor, settings)
     lookups = _Lookups(session, settings)
     out = []
     for line, cells in _records(csv_file, mapping):
         values, tags, errors = _parse_row(cells, lookups, opts)
-        out.append(PreviewRow(line, _shown(values, tags, lookups, cells), errors))
+        out.append(PreviewRow(line, _shown(values, tags, lookups, cells, opts), errors))
         if len(out) >= limit:
             break
     return out
 
 
 def import_candidates(session: Session, *, actor: Principal, csv_file: CsvFile,
-                      mapping: dict[str, str | None] | None = None, mode: Literal["valid", "all"] = "valid",
+                      mapping: list[str | None] | None = None, mode: Literal["valid", "all"] = "valid",
                       dry_run: bool = False, date_format: str | None = None,
                       progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Check every row, then insert the accepted ones in the caller's transaction.
@@ -442,14 +492,14 @@ def import_candidates(session: Session, *, actor: Principal, csv_file: CsvFile,
     ``mode="all"``: a single refused row or duplicate and nothing is written (the caller's
     transaction is left untouched). ``dry_run``: everything is checked, nothing is written.
     """
-    mapping = auto_mapping(csv_file.headers) if mapping is None else mapping
-    check_mapping(mapping)
+    mapping = auto_mapping(csv_file.headers) if mapping is None else list(mapping)
+    check_mapping(csv_file, mapping)
     settings, opts = _options(session, date_format)
     _may_import(session, actor, settings)
     if mode not in ("valid", "all"):
         raise ValueError(f"unknown import mode {mode!r}")
     report = ImportReport(csv_file.encoding, csv_file.delimiter, dry_run=dry_run, mode=mode,
-                          ignored_columns=[h for h, f in mapping.items() if not f and h])
+                          ignored_columns=ignored_columns(csv_file, mapping))
     lookups = _Lookups(session, settings)
     write = not dry_run and mode == "valid"
     # "all or nothing" checks the whole file first, then reads it again to write: nothing is
@@ -474,9 +524,7 @@ def import_candidates(session: Session, *, actor: Principal, csv_file: CsvFile,
             match = lookups.duplicate_of(values)
             if match is not None:
                 report.duplicates += 1
-                report.add(RowError(line, match[0], _("Duplicate of candidate #{id}.").format(id=match[1])
-                                    if match[1] > 0 else _("Duplicate of line {line} of this file.").format(line=-match[1]),
-                                    duplicate=True))
+                report.add(RowError(line, match[0], _duplicate_text(session, actor, match[1]), duplicate=True))
             else:
                 lookups.remember(-line, values["email"], values["phone"], values["first_name"], values["last_name"])
                 if write:
@@ -508,6 +556,31 @@ def import_candidates(session: Session, *, actor: Principal, csv_file: CsvFile,
     return report
 
 
+def _duplicate_text(session: Session, actor: Principal, match: int) -> str:
+    if match < 0:
+        return _("Duplicate of row {line} of this file.").format(line=-match)
+    if actor.visibility("candidates") == "all" or actor.is_system:
+        return _("Duplicate of candidate #{id}.").format(id=match)
+    owner = session.execute(select(Candidate.created_by_id, Candidate.assigned_to_id).where(Candidate.id == match)).one()
+    if actor.user_id in owner:
+        return _("Duplicate of candidate #{id}.").format(id=match)
+    return _("Duplicate of a candidate already known (not one of yours).")
+
+
+def refused_rows_csv(csv_file: CsvFile, report: ImportReport) -> bytes:
+    """The refused rows as they are in the file, with a "Problem" column: fix them and import again."""
+    from homecrm.csv_export import csv_bytes
+
+    reader = csv.reader(io.StringIO(csv_file.text, newline=""), delimiter=csv_file.delimiter, strict=True)
+    header = next(reader, [])
+    rows, number = [[_("Row"), *header, _("Problem")]], 1
+    for row in reader:
+        number += 1
+        if number in report.refused:
+            rows.append([number, *row, report.refused[number]])
+    return csv_bytes(rows)
+
+
 def _insert(session: Session, batch: list[tuple[dict[str, Any], list[str]]], tag_ids: dict[str, int],
             by_id: int | None) -> None:
     rows = [{**values, "created_by_id": by_id} for values, _tags in batch]
@@ -517,16 +590,16 @@ def _insert(session: Session, batch: list[tuple[dict[str, Any], list[str]]], tag
         for cid, row in zip(ids, rows, strict=True)])
     taggings = []
     for cid, (_values, tags) in zip(ids, batch, strict=True):
-        for name in dict.fromkeys(tags):
+        for name in tags:  # already one per folded spelling
             taggings.append({"tag_id": _tag_id(session, name, tag_ids), "entity": "candidate", "entity_id": cid})
     if taggings:
         session.execute(insert(Tagging), taggings)
 
 
 def _tag_id(session: Session, name: str, cache: dict[str, int]) -> int:
-    key = " ".join(name.split()).lower()
+    key = fold(name)
     if key not in cache:
-        tag = session.scalar(select(Tag).where(same_text(Tag.name, key)))
+        tag = session.scalar(select(Tag).where(same_text(Tag.name, name)))
         if tag is None:
             tag = Tag(name=" ".join(name.split()))
             session.add(tag)

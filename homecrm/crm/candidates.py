@@ -109,12 +109,25 @@ class DuplicateCandidate(ValidationError):
     """A candidate matching the new one on a checked field already exists."""
 
 
-def _duplicate_error(match: Candidate, fields: list[str]) -> DuplicateCandidate:
-    return DuplicateCandidate(
-        _("Already known: {name} (#{id}) matches on {fields}.").format(
-            name=match.display_name, id=match.id, fields=", ".join(fields)),
-        field="email" if "email" in fields else "last_name",
-    )
+def _duplicate_error(actor: Principal, match: Candidate, parsed: CandidateInput, fields: list[str]) -> DuplicateCandidate:
+    """Name the field that matched; name the candidate only if the actor may see it."""
+    from homecrm.settings.sections.candidates import DUPLICATE_FIELDS
+    from homecrm.store.text import fold
+
+    if "email" in fields and parsed.email and fold(match.email) == fold(parsed.email):
+        key, field = "email", "email"
+    elif "phone" in fields and parsed.phone and match.phone == parsed.phone:
+        key, field = "phone", "phone"
+    else:
+        key, field = "name", "last_name"
+    label = _(DUPLICATE_FIELDS[key]).lower()
+    visible = actor.visibility("candidates") == "all" or actor.user_id in (match.created_by_id, match.assigned_to_id)
+    if visible:
+        message = _("Already known: {name} (#{id}) has the same {field}.").format(
+            name=match.display_name, id=match.id, field=label)
+    else:
+        message = _("Already known: a candidate you do not follow has the same {field}.").format(field=label)
+    return DuplicateCandidate(message, field=field)
 
 
 def _entered(session: Session, candidate: Candidate, actor: Principal, at=None) -> None:
@@ -141,7 +154,7 @@ def create_candidate(session: Session, *, actor: Principal, data: dict[str, Any]
     matches = find_duplicates(session, settings.duplicate_fields, email=parsed.email, phone=parsed.phone,
                               first_name=parsed.first_name, last_name=parsed.last_name)
     if matches:
-        raise _duplicate_error(matches[0], settings.duplicate_fields)
+        raise _duplicate_error(actor, matches[0], parsed, settings.duplicate_fields)
     values = parsed.model_dump(exclude={"tags"})
     values["status_id"] = values["status_id"] or default_status_id(session, settings)
     values["source_id"] = values["source_id"] or settings.default_source
@@ -186,7 +199,7 @@ def update_candidate(session: Session, *, actor: Principal, candidate_id: int, d
     matches = find_duplicates(session, settings.duplicate_fields, email=parsed.email, phone=parsed.phone,
                               first_name=parsed.first_name, last_name=parsed.last_name, exclude_id=candidate.id)
     if matches:
-        raise _duplicate_error(matches[0], settings.duplicate_fields)
+        raise _duplicate_error(actor, matches[0], parsed, settings.duplicate_fields)
     before = candidate.status_id
     for key, value in parsed.model_dump(exclude={"tags"}).items():
         if key == "status_id" and value is None:
@@ -227,6 +240,11 @@ def _check_move(session: Session, candidate: Candidate, status_id: int) -> None:
     if status.kind == "won" and candidate.customer_id is None:
         raise ValidationError(_("Convert the candidate into a tenant to move it to {status}.").format(status=status.name),
                               field="status_id")
+    if status.kind != "won" and candidate.customer_id is not None:
+        raise ValidationError(_("{name} became a tenant: the card stays in a converted column.").format(
+            name=candidate.display_name), field="status_id")
+    if status.kind == "lost" and not (candidate.lost_reason or "").strip():
+        raise ValidationError(_("Say why the candidate was lost."), field="lost_reason")
 
 
 def delete_candidate(session: Session, *, actor: Principal, candidate_id: int) -> None:
@@ -248,6 +266,11 @@ def convert_candidate(session: Session, *, actor: Principal, candidate_id: int) 
         raise ConflictError(_("{name} is already a tenant.").format(name=candidate.display_name))
     if not candidate.last_name:
         raise ValidationError(_("A last name is needed to create the tenant."), field="last_name")
+    if candidate.email:
+        twin = session.scalar(select(Customer).where(same_text(Customer.email, candidate.email)))
+        if twin is not None:
+            raise ConflictError(_("{tenant} (tenant #{id}) has the same e-mail: link the candidate to that tenant "
+                                  "instead of creating another one.").format(tenant=twin.display_name, id=twin.id))
     from homecrm.crm.customers import create_customer
 
     customer = create_customer(session, actor=actor, data={

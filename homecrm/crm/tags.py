@@ -17,7 +17,7 @@ from homecrm.errors import NotFoundError, ValidationError
 from homecrm.i18n import N_, _
 from homecrm.security.principal import Principal, require
 from homecrm.store.models import Tag, Tagging
-from homecrm.store.text import folded, same_text
+from homecrm.store.text import same_text, sort_key
 
 ENTITIES = {"candidate": N_("Candidates"), "tenant": N_("Tenants"), "document": N_("Rent documents"),
             "task": N_("Tasks"), "ticket": N_("Support tickets")}
@@ -54,8 +54,9 @@ def _by_name(session: Session, name: str) -> Tag | None:
 def create_tag(session: Session, *, actor: Principal, name: str, color: str = "#5b6b7b") -> Tag:
     require(session, actor, "settings", "edit")
     name = _clean(name)
-    if _by_name(session, name):
-        raise ValidationError(_("The tag {name} already exists.").format(name=name), field="name")
+    existing = _by_name(session, name)
+    if existing:
+        raise ValidationError(_("The tag {name} already exists.").format(name=existing.name), field="name")
     try:
         color = validation.hex_color(color)
     except ValueError as exc:
@@ -72,7 +73,8 @@ def rename_tag(session: Session, *, actor: Principal, tag_id: int, name: str) ->
     name = _clean(name)
     clash = _by_name(session, name)
     if clash is not None and clash.id != tag_id:
-        raise ValidationError(_("The tag {name} already exists: merge them instead.").format(name=name), field="name")
+        raise ValidationError(_("The tag {name} already exists: merge them instead.").format(name=clash.name),
+                              field="name")
     tag.name = name
     session.flush()
     return tag
@@ -117,7 +119,24 @@ def list_tags(session: Session) -> list[TagRow]:
         select(Tagging.tag_id, Tagging.entity, func.count(Tagging.id)).group_by(Tagging.tag_id, Tagging.entity)
     ):
         usage.setdefault(tag_id, {})[entity] = count
-    return [TagRow(t.id, t.name, t.color, usage.get(t.id, {})) for t in session.scalars(select(Tag).order_by(folded(Tag.name)))]
+    rows = [TagRow(t.id, t.name, t.color, usage.get(t.id, {})) for t in session.scalars(select(Tag))]
+    return sorted(rows, key=lambda row: sort_key(row.name))
+
+
+def tag_colors(session: Session) -> dict[str, str]:
+    """Tag name → its colour, for showing tags as chips."""
+    return dict(session.execute(select(Tag.name, Tag.color)).all())
+
+
+def set_color(session: Session, *, actor: Principal, tag_id: int, color: str) -> Tag:
+    require(session, actor, "settings", "edit")
+    tag = _get(session, tag_id)
+    try:
+        tag.color = validation.hex_color(color)
+    except ValueError as exc:
+        raise ValidationError(str(exc), field="color") from None
+    session.flush()
+    return tag
 
 
 def set_tags(session: Session, *, actor: Principal, entity: str, entity_id: int, names: Iterable[str]) -> list[Tag]:

@@ -303,6 +303,9 @@ def parse_cli_value(cls: type[SettingsSection], name: str, text: str) -> Any:
         raise ValidationError(_("Enter yes or no."), field=name)
     if lowered in ("", "none", "null") and cls.model_fields[name].default is None:
         return None
+    if getattr(annotation, "__origin__", None) is list:
+        # "email,phone" (or an empty value for none)
+        return [item.strip() for item in text.replace(";", ",").split(",") if item.strip()]
     return text
 
 

@@ -27,3 +27,10 @@ def contains_text(column, text: str) -> ColumnElement[bool]:
 def folded(column):
     """For ORDER BY: sort ignoring case."""
     return func.casefold(column)
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order as a French reader expects it ("Étudiant" between "Dupont" and "VIP")."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().casefold()

@@ -9,7 +9,7 @@ from homecrm.i18n import N_, _
 from homecrm.security.principal import Principal
 from homecrm.store.models import CandidateSource, CandidateStatus
 from homecrm.ui.db import read
-from homecrm.ui.feedback import run_action, show_field_error
+from homecrm.ui.feedback import confirm_button, run_action, show_field_error
 from homecrm.ui.status_editor import status_editor
 
 KINDS = {"open": N_("In progress"), "won": N_("Converted (won)"), "lost": N_("Lost")}
@@ -40,9 +40,11 @@ def sources_editor(actor: Principal) -> None:
                                                                               item_id=i, offset=1),))
         cols[3].button(_("Save"), key=f"{form}.save", disabled=not can, on_click=_save_source,
                        args=(actor, form, source_id))
-        cols[4].button(_("Delete"), key=f"{form}.delete", disabled=not can, on_click=run_action,
-                       args=(lambda s, i=source_id: delete_source(s, actor=actor, source_id=i),),
-                       kwargs={"success": _("Source deleted; its candidates keep no source.")})
+        with cols[4]:
+            confirm_button(_("Delete"), key=f"{form}.delete", disabled=not can,
+                           question=_("Delete the source {name}? Its candidates keep no source.").format(name=name),
+                           action=lambda s, i=source_id: delete_source(s, actor=actor, source_id=i),
+                           success=_("Source deleted; its candidates keep no source."))
         show_field_error(form, "name")
     with st.form("source-new", border=True):
         st.text_input(_("New source"), key="source-new.name", placeholder=_("e.g. Instagram"))

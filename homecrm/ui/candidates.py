@@ -15,6 +15,7 @@ from homecrm.security.principal import Principal
 from homecrm.settings.sections.candidates import STREAMLIT_DIALOG_WIDTH
 from homecrm.ui.db import read
 from homecrm.ui.feedback import clear_field_errors, field_errors, flash, run_action, show_field_error
+from homecrm.ui.cards import card_html
 from homecrm.ui.text import md
 from homecrm.ui.widgets import date_format_of, id_select
 
@@ -24,18 +25,24 @@ FIELDS = ("first_name", "last_name", "email", "phone", "source_id", "status_id",
           "budget", "move_in", "last_contact", "tags", "notes", "lost_reason")
 
 
+VERSION_KEY = f"{FORM}.opened_version"  # the record's version when the dialog opened
+
+
 def open_dialog(mode: str, candidate_id: int | None = None) -> None:
     for name in FIELDS:
         st.session_state.pop(f"{FORM}.{name}", None)
+    st.session_state.pop(VERSION_KEY, None)
     clear_field_errors(FORM)
     st.session_state[DIALOG_KEY] = (mode, candidate_id)
 
 
 def close_dialog() -> None:
     st.session_state.pop(DIALOG_KEY, None)
+    st.session_state.pop(VERSION_KEY, None)
 
 
-def show_dialog(actor: Principal, choices: BoardChoices, width_class: str, fmt: Formats) -> None:
+def show_dialog(actor: Principal, choices: BoardChoices, width_class: str, fmt: Formats, *,
+                lock_converted: bool = True) -> None:
     """Draw the open dialog, if any (call once per run, at the end of the page)."""
     state = st.session_state.get(DIALOG_KEY)
     if not state:
@@ -43,7 +50,8 @@ def show_dialog(actor: Principal, choices: BoardChoices, width_class: str, fmt: 
     mode, candidate_id = state
     title = _("New candidate") if mode == "new" else _("Candidate")
     width = STREAMLIT_DIALOG_WIDTH.get(width_class, 800)
-    st.dialog(title, width=width, on_dismiss=close_dialog)(_dialog_body)(actor, choices, mode, candidate_id, fmt)
+    st.dialog(title, width=width, on_dismiss=close_dialog)(_dialog_body)(actor, choices, mode, candidate_id, fmt,
+                                                                         lock_converted)
 
 
 def _values(actor: Principal, candidate_id: int) -> tuple[dict, str, bool, int | None]:
@@ -58,10 +66,17 @@ def _values(actor: Principal, candidate_id: int) -> tuple[dict, str, bool, int |
     return read(load)
 
 
-def _dialog_body(actor: Principal, choices: BoardChoices, mode: str, candidate_id: int | None, fmt: Formats) -> None:
+def _dialog_body(actor: Principal, choices: BoardChoices, mode: str, candidate_id: int | None, fmt: Formats,
+                 lock_converted: bool) -> None:
     values, version, converted, customer_id = ({}, None, False, None) if mode == "new" else _values(actor, candidate_id)
+    if mode == "edit":
+        # Saving checks the version seen when the dialog opened: another tab's change is not undone.
+        version = st.session_state.setdefault(VERSION_KEY, version)
+    locked = converted and lock_converted and not actor.is_admin
     if converted:
         st.info(md(_("Converted into a tenant (tenant #{id}).").format(id=customer_id)), icon=":material/verified:")
+    if locked:
+        st.caption(_("Only an administrator may change a converted candidate (Settings > Candidates)."))
     errors = field_errors(FORM)
     if errors.get("__all__"):
         st.error(md(errors["__all__"]))
@@ -102,7 +117,9 @@ def _dialog_body(actor: Principal, choices: BoardChoices, mode: str, candidate_i
                             placeholder=_("Choose or type a new tag"))
         st.text_area(_("Notes"), value=values.get("notes", ""), key=key("notes"))
         st.text_input(_("Lost reason"), value=values.get("lost_reason", ""), key=key("lost_reason"))
-        submitted = st.form_submit_button(_("Save") if mode == "edit" else _("Create the candidate"), type="primary")
+        submitted = st.form_submit_button(_("Save") if mode == "edit" else _("Create the candidate"), type="primary",
+                                          disabled=locked or not actor.can("candidates", "edit" if mode == "edit" else
+                                                                            "create"))
     if submitted:
         data = {name: st.session_state.get(key(name)) for name in FIELDS}
         data["budget"] = data["budget"] or ""
@@ -127,6 +144,8 @@ def _dialog_actions(actor: Principal, candidate_id: int, converted: bool) -> Non
             if convert(actor, candidate_id):
                 close_dialog()
             st.rerun()
+    if not converted and actor.can("tenants", "view_own"):
+        _link_existing(actor, candidate_id)
     if actor.can("candidates", "delete"):
         with cols[1].popover(_("Delete"), icon=":material/delete:"):
             st.write(_("Delete this candidate for good?"))
@@ -135,6 +154,22 @@ def _dialog_actions(actor: Principal, candidate_id: int, converted: bool) -> Non
                               success=_("Candidate deleted.")):
                     close_dialog()
                 st.rerun()
+
+
+def _link_existing(actor: Principal, candidate_id: int) -> None:
+    """The candidate already is a tenant (a second lease…): link instead of creating another one."""
+    from homecrm.crm.candidates import link_to_tenant
+    from homecrm.crm.customers import list_customers
+
+    with st.expander(_("Already a tenant? Link to an existing tenant")):
+        tenants = read(lambda s: {c.id: c.name for c in list_customers(s, actor=actor)})
+        chosen = st.selectbox(_("Tenant"), [None, *tenants], key=f"{FORM}.link_to",
+                              format_func=lambda k: tenants.get(k, _("Choose…")))
+        if st.button(_("Link"), key=f"{FORM}.link", disabled=chosen is None):
+            if run_action(lambda s: link_to_tenant(s, actor=actor, candidate_id=candidate_id, customer_id=chosen).id,
+                          success=_("Candidate linked to the tenant.")):
+                close_dialog()
+            st.rerun()
 
 
 def convert(actor: Principal, candidate_id: int) -> bool:
@@ -149,17 +184,12 @@ def convert(actor: Principal, candidate_id: int) -> bool:
 # cards --------------------------------------------------------------------------------------
 
 
-def card_text(card: Card, fmt: Formats, today: date) -> str:
-    """Markdown of a card's key facts (every user value escaped)."""
-    lines = [f"**{md(card.name)}**" + (" ✓" if card.converted else "")]
-    facts = [md(card.source) if card.source else None,
-             md(fmt.money(card.budget, "EUR")) if card.budget is not None else None,
-             md(_("move-in {date}").format(date=fmt.date(card.move_in))) if card.move_in else None]
-    lines.append(" · ".join(f for f in facts if f))
-    if card.tags:
-        lines.append(" ".join(f"`{t.replace('`', '')}`" for t in card.tags))
+def card_text(card: Card, fmt: Formats, today: date, tag_colors: dict[str, str] | None = None) -> str:
+    """The card's key facts as escaped HTML."""
     age = card.age_days(today)
-    meta = [md(_("{days} d").format(days=age)) if age else md(_("today")),
-            md(card.assigned) if card.assigned else None]
-    lines.append(":gray[" + " · ".join(m for m in meta if m) + "]")
-    return "  \n".join(line for line in lines if line)
+    return card_html(
+        card.name, done=card.converted,
+        facts=[card.source, fmt.money(card.budget, "EUR") if card.budget is not None else "",
+               _("move-in {date}").format(date=fmt.date(card.move_in)) if card.move_in else ""],
+        tags=[(t, (tag_colors or {}).get(t, "#5b6b7b")) for t in card.tags],
+        meta=[_("{days} d").format(days=age) if age else _("today"), card.assigned])

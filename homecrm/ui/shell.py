@@ -174,15 +174,16 @@ def navigation():
                              position="hidden")
     sections: dict[str, list] = {}
     support_on, badge = _support_state(actor)
-    allowed = [spec for spec in PAGES if spec.allowed(actor) and spec is not account
-               and (support_on or spec.path != "pages/tickets.py")]
+    gated = _settings_gates(actor, support_on)
+    allowed = [spec for spec in PAGES if spec.allowed(actor) and spec is not account and gated.get(spec.path, True)]
     for index, spec in enumerate(allowed):
         title = f"{_(spec.title)} ({badge})" if spec.path == "pages/tickets.py" and badge else None
         sections.setdefault(_(spec.section), []).append(_page(spec, default=index == 0, title=title))
     sections.setdefault(_(account.section), []).append(_page(account, default=not allowed))
     refused = [_hidden(spec, _access_refused) for spec in PAGES if not spec.allowed(actor)]
+    # Pages a setting switches off stay reachable by address: they say why themselves.
     refused += [st.Page(spec.path, title=_(spec.title), url_path=spec.url_path, visibility="hidden")
-                for spec in PAGES if spec.allowed(actor) and spec.path == "pages/tickets.py" and not support_on]
+                for spec in PAGES if spec.allowed(actor) and not gated.get(spec.path, True)]
     if refused:
         sections[_(account.section)].extend(refused)
     return st.navigation(sections, expanded=True)
@@ -198,6 +199,16 @@ def _hidden(spec: PageSpec, render):
 
 def _page(spec: PageSpec, *, default: bool = False, title: str | None = None):
     return st.Page(spec.path, title=title or _(spec.title), icon=spec.icon, url_path=spec.url_path, default=default)
+
+
+def _settings_gates(actor: Principal, support_on: bool) -> dict[str, bool]:
+    """Menu entries that settings hide: the support pages when the module is off, the import
+    page for staff when only administrators may import."""
+    from homecrm.settings.sections import CandidateSettings
+
+    with reading() as session:
+        staff_import = load_section(session, CandidateSettings).staff_can_import
+    return {"pages/tickets.py": support_on, "pages/candidate_import.py": actor.is_admin or staff_import}
 
 
 def _support_state(actor: Principal) -> tuple[bool, int]:

@@ -10,7 +10,7 @@ from homecrm.i18n import _
 from homecrm.security.principal import Principal
 from homecrm.statuses import list_statuses, shift
 from homecrm.ui.db import read
-from homecrm.ui.feedback import run_action, show_field_error
+from homecrm.ui.feedback import confirm_button, run_action, show_field_error
 
 
 def status_editor(actor: Principal, *, prefix: str, model, kinds: dict[str, str], save: Callable, delete: Callable,
@@ -42,9 +42,11 @@ def status_editor(actor: Principal, *, prefix: str, model, kinds: dict[str, str]
                        on_click=run_action,
                        args=(lambda s, i=status_id, o=offset: shift(s, actor=actor, model=model, item_id=i, offset=o),))
         cols[5].button(_("Save"), key=f"{form}.save", disabled=not can, on_click=_save, args=(form, status_id))
-        cols[6].button(_("Delete"), key=f"{form}.delete", disabled=not can, on_click=run_action,
-                       args=(lambda s, i=status_id: delete(s, actor=actor, status_id=i),),
-                       kwargs={"success": _("Status deleted.")})
+        with cols[6]:
+            confirm_button(_("Delete"), key=f"{form}.delete", disabled=not can,
+                           question=_("Delete the status {name}?").format(name=name),
+                           action=lambda s, i=status_id: delete(s, actor=actor, status_id=i),
+                           success=_("Status deleted."))
         show_field_error(form, "name")
         show_field_error(form, "color")
     with st.form(f"{prefix}-new", border=True):

@@ -9,13 +9,14 @@ from homecrm.crm.tags import ENTITY_MODULE, set_tags, tags_of
 from homecrm.i18n import _
 from homecrm.security.principal import Principal
 from homecrm.store.models import Tag
-from homecrm.store.text import folded
 from homecrm.ui.db import read
 from homecrm.ui.feedback import run_action
 
 
 def all_tags() -> list[str]:
-    return read(lambda s: list(s.scalars(select(Tag.name).order_by(folded(Tag.name)))))
+    from homecrm.store.text import sort_key
+
+    return read(lambda s: sorted(s.scalars(select(Tag.name)), key=sort_key))
 
 
 def tag_filter(container, key: str) -> str | None:

@@ -34,6 +34,7 @@ from homecrm.tasks.tasks import (
 from homecrm.tasks.timesheets import hours_text
 from homecrm.ui.db import read
 from homecrm.ui.feedback import clear_field_errors, field_errors, run_action, show_field_error
+from homecrm.ui.cards import card_html
 from homecrm.ui.text import md
 from homecrm.ui.widgets import date_format_of, id_select
 
@@ -41,7 +42,7 @@ DIALOG_KEY = "tasks.dialog"  # ("new", None) or ("edit", task id)
 FORM = "task"
 FIELDS = ("title", "description", "status_id", "priority", "start_date", "due_date", "related_kind", "related_id",
           "billable", "hourly_rate", "assignee_ids", "follower_ids", "tags")
-PRIORITY_COLORS = {"urgent": "red", "high": "orange", "medium": "blue", "low": "gray"}
+PRIORITY_COLORS = {"urgent": "#b3261e", "high": "#e07a1f", "medium": "#1f4e79", "low": "#8a939c"}
 
 
 @dataclass(frozen=True)
@@ -51,24 +52,32 @@ class TaskChoices:
     properties: dict[int, str]
     tags: list[str]
     related: dict[str, dict[int, str]]
+    tag_colors: dict[str, str]
 
 
 def load_choices(session) -> TaskChoices:
     from homecrm.statuses import list_statuses
     from homecrm.store.models import Candidate, Customer, Lease, Property, Tag, TaskStatus
-    from homecrm.store.text import folded
     from homecrm.tasks.board import staff_names
 
     properties = {p.id: p.name for p in session.scalars(select(Property).order_by(Property.name))}
     leases = {lease.id: f"{lease.customer.display_name} — {lease.unit.label}" for lease in session.scalars(select(Lease))}
     tenants = {c.id: c.display_name for c in session.scalars(select(Customer).order_by(Customer.last_name))}
     candidates = {c.id: c.display_name for c in session.scalars(select(Candidate).order_by(Candidate.id.desc()).limit(500))}
+    from homecrm.crm.tags import tag_colors
+    from homecrm.store.text import sort_key
+
     return TaskChoices({s.id: s.name for s in list_statuses(session, TaskStatus)}, staff_names(session), properties,
-                       list(session.scalars(select(Tag.name).order_by(folded(Tag.name)))),
-                       {"property": properties, "lease": leases, "tenant": tenants, "candidate": candidates})
+                       sorted(session.scalars(select(Tag.name)), key=sort_key),
+                       {"property": properties, "lease": leases, "tenant": tenants, "candidate": candidates},
+                       tag_colors(session))
+
+
+VERSION_KEY = f"{FORM}.opened_version"
 
 
 def open_dialog(mode: str, task_id: int | None = None) -> None:
+    st.session_state.pop(VERSION_KEY, None)
     for name in FIELDS:
         st.session_state.pop(f"{FORM}.{name}", None)
     clear_field_errors(FORM)
@@ -77,6 +86,7 @@ def open_dialog(mode: str, task_id: int | None = None) -> None:
 
 def close_dialog() -> None:
     st.session_state.pop(DIALOG_KEY, None)
+    st.session_state.pop(VERSION_KEY, None)
 
 
 def show_dialog(actor: Principal, choices: TaskChoices, width_class: str, fmt: Formats) -> None:
@@ -115,6 +125,7 @@ def _body(actor: Principal, choices: TaskChoices, mode: str, task_id: int | None
         _details(actor, choices, mode, None, {}, None, fmt)
         return
     values, version, checklist, comments, entries, files, running = _load(actor, task_id)
+    version = st.session_state.setdefault(VERSION_KEY, version)  # as seen when the dialog opened
     tabs = st.tabs([_("Details"), _("Checklist ({done}/{total})").format(done=sum(1 for i in checklist if i[2]),
                                                                        total=len(checklist)),
                     _("Comments ({count})").format(count=len(comments)), _("Time"), _("Files ({count})").format(
@@ -257,9 +268,11 @@ def _time(actor: Principal, task_id: int, entries: list, running: bool, fmt: For
     if running:
         if st.button(_("Stop my timer"), key="task.timer.stop", type="primary", icon=":material/stop_circle:"):
             run_action(lambda s: timers.stop_task_timer(s, actor=actor, task_id=task_id), success=_("Timer stopped."))
+            st.session_state.pop(VERSION_KEY, None)  # our own change: read the version again
             st.rerun()
     elif st.button(_("Start a timer"), key="task.timer.start", type="primary", icon=":material/play_circle:"):
         run_action(lambda s: timers.start_timer(s, actor=actor, task_id=task_id), success=_("Timer started."))
+        st.session_state.pop(VERSION_KEY, None)  # starting may move the task to "in progress"
         st.rerun()
     total = sum(e[3] or 0 for e in entries)
     st.caption(_("Logged: {hours}").format(hours=hours_text(total)))
@@ -315,27 +328,18 @@ def _files(actor: Principal, task_id: int, files: list) -> None:
 # cards ------------------------------------------------------------------------------------------
 
 
-def card_text(card: TaskCard, fmt: Formats, today: date) -> str:
-    badge = f":{PRIORITY_COLORS.get(card.priority, 'gray')}-badge[{md(_(PRIORITY_LABELS[card.priority]))}]"
-    lines = [f"**{md(card.title)}**", badge]
-    facts = []
-    if card.due_date:
-        due = md(_("due {date}").format(date=fmt.date(card.due_date)))
-        facts.append(f":red[{due}]" if card.overdue else due)
-    if card.property:
-        facts.append(md(card.property))
-    if card.checklist_total:
-        facts.append(f":material/checklist: {card.checklist_done}/{card.checklist_total}")
-    if card.comments:
-        facts.append(f":material/chat: {card.comments}")
-    if facts:
-        lines.append(" · ".join(facts))
-    if card.tags:
-        lines.append(" ".join(f"`{t.replace('`', '')}`" for t in card.tags))
-    meta = [md(", ".join(card.assignees)) if card.assignees else md(_("unassigned"))]
+def card_text(card: TaskCard, fmt: Formats, today: date, tag_colors: dict[str, str] | None = None) -> str:
+    """The card's key facts as escaped HTML (overdue due dates in red)."""
+    due = _("due {date}").format(date=fmt.date(card.due_date)) if card.due_date else ""
+    facts = [due if not card.overdue else "", card.property,
+             f"☑ {card.checklist_done}/{card.checklist_total}" if card.checklist_total else "",
+             _("{count} comments").format(count=card.comments) if card.comments else ""]
+    meta = [", ".join(card.assignees) if card.assignees else _("unassigned")]
     if card.timer_running:
-        meta.append(":material/timer: " + md(_("timer running")))
+        meta.append("⏱ " + _("timer running"))
     if card.logged_minutes:
         meta.append(hours_text(card.logged_minutes))
-    lines.append(":gray[" + " · ".join(meta) + "]")
-    return "  \n".join(lines)
+    return card_html(card.title, done=card.done, badge=(_(PRIORITY_LABELS[card.priority]),
+                                                        PRIORITY_COLORS.get(card.priority, "#5b6b7b")),
+                     facts=facts, alert=due if card.overdue else None,
+                     tags=[(t, (tag_colors or {}).get(t, "#5b6b7b")) for t in card.tags], meta=meta)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from homecrm.crm.tags import ENTITIES, create_tag, delete_tag, list_tags, merge_tags, rename_tag
+from homecrm.crm.tags import ENTITIES, create_tag, delete_tag, list_tags, merge_tags, rename_tag, set_color
 from homecrm.i18n import _
+from homecrm.ui.cards import chip
 from homecrm.ui.choice import keep_choice
 from homecrm.ui.db import read
 from homecrm.ui.feedback import confirm_button, run_action, show_field_error, show_flashes
@@ -23,6 +24,7 @@ can = actor.can("settings", "edit")
 tags = read(list_tags)
 
 if tags:
+    st.markdown("".join(chip(t.name, t.color) for t in tags), unsafe_allow_html=True)
     st.dataframe(pd.DataFrame({
         _("Tag"): [t.name for t in tags],
         **{_(label): [t.usage.get(entity, 0) for t in tags] for entity, label in ENTITIES.items()
@@ -63,11 +65,17 @@ def _rename() -> None:
                form=f"tag-{tag_id}")
 
 
+def _recolor() -> None:
+    color = st.session_state[f"tag-{tag_id}.color"]
+    run_action(lambda s: set_color(s, actor=actor, tag_id=tag_id, color=color), success=_("Colour saved."))
+
+
 cols = st.columns(3)
 with cols[0]:
     st.text_input(_("New name"), value=current.name, key=f"tag-{tag_id}.name")
     show_field_error(f"tag-{tag_id}", "name")
     st.button(_("Rename"), key=f"tag-{tag_id}.rename", on_click=_rename, disabled=not can)
+    st.color_picker(_("Colour"), value=current.color, key=f"tag-{tag_id}.color", on_change=_recolor, disabled=not can)
 with cols[1]:
     others = [i for i in names if i != tag_id]
     keep_choice(f"tag-{tag_id}.target", others)

@@ -30,7 +30,7 @@ def test_board_moves_a_card_to_another_status(db, page):
     statuses = _statuses(db)
     at = page("pages/candidates.py")
     no_exception(at)
-    assert any("Martin" in m.value for m in at.markdown)
+    assert any("Martin" in m.value and "hc-card" in m.value for m in at.markdown)
     at.selectbox(key=f"card.{cid}.move").set_value(statuses["Visite planifiée"])
     at.run()
     no_exception(at)
@@ -62,14 +62,14 @@ def test_per_status_limit_and_show_more(db, page):
     _seed(db, ["A", "B", "C"], max_cards_per_status=2)
     at = page("pages/candidates.py")
     no_exception(at)
-    cards = [m.value for m in at.markdown if m.value.startswith("**")]
+    cards = [m.value for m in at.markdown if "hc-card" in m.value]
     assert len(cards) == 2
     more = [b for b in at.button if b.key and b.key.startswith("candidates.more.")]
     assert len(more) == 1 and "1" in more[0].label
     more[0].click()
     at.run()
     no_exception(at)
-    assert len([m for m in at.markdown if m.value.startswith("**")]) == 3
+    assert len([m for m in at.markdown if "hc-card" in m.value]) == 3
 
 
 def test_create_in_the_dialog_and_duplicates_are_refused(db, page):
@@ -244,4 +244,57 @@ def test_settings_page_adds_a_status_shown_on_the_board(db, page):
     at.run()
     no_exception(at)
     board = page("pages/candidates.py")
-    assert any("Relance" in m.value for m in board.markdown)
+    assert any("Relance" in m.value for m in board.markdown)  # the column header
+
+
+# QA findings ------------------------------------------------------------------------------------
+
+
+def test_a_save_does_not_undo_a_change_made_meanwhile_in_another_tab(db, page):
+    (cid,) = _seed(db, ["Lefèvre"])
+    at = page("pages/candidates.py", **{"candidates.dialog": ("edit", cid)})
+    with db.write() as session:  # another tab saves first
+        from homecrm.crm.candidates import update_candidate
+
+        update_candidate(session, actor=ACTOR, candidate_id=cid, data={"last_name": "Lefèvre", "phone": "0699001122"})
+    at.text_area(key="candidate.notes").input("Rappeler lundi")
+    button(at, "Enregistrer").click()
+    at.run()
+    no_exception(at)
+    assert at.error
+    with db.read() as session:
+        candidate = session.get(Candidate, cid)
+        assert (candidate.phone, candidate.notes) == ("+33699001122", "")
+
+
+def test_list_count_follows_the_status_filter(db, page):
+    _seed(db, ["A", "B"])
+    statuses = _statuses(db)
+    at = page("pages/candidates.py", **{"candidates.view": "list"})
+    assert at.metric[0].value == "2"
+    at.selectbox(key="candidates.list.status").set_value(statuses["Perdu"])
+    at.run()
+    assert at.metric[0].value == "0"
+
+
+def test_names_that_look_like_links_stay_text(db, page):
+    with db.write() as session:
+        create_candidate(session, actor=ACTOR, data={"first_name": "www.evil.example",
+                                                     "last_name": "[Cliquez](https://evil.example)"})
+    at = page("pages/candidates.py")
+    card = next(m.value for m in at.markdown if "hc-card" in m.value)
+    assert "<a" not in card and "[Cliquez](https://evil.example)" in card and "www.evil.example" in card
+
+
+def test_the_lost_dialog_refuses_an_empty_reason(db, page):
+    (cid,) = _seed(db, ["Perrin"])
+    statuses = _statuses(db)
+    at = page("pages/candidates.py")
+    at.selectbox(key=f"card.{cid}.move").set_value(statuses["Perdu"])
+    at.run()
+    at.button(key="candidates.lost_confirm").click()
+    at.run()
+    no_exception(at)
+    assert any("pourquoi" in plain(e.value) for e in at.error)
+    with db.read() as session:
+        assert session.get(Candidate, cid).status_id == statuses["Nouveau"]

@@ -78,8 +78,7 @@ def test_three_spreadsheet_flavours_import_identical_records(db, delimiter, enco
 
 def test_header_mapping_recognises_french_and_english_and_ignores_unknown_columns():
     mapping = ci.auto_mapping(["First Name", "LAST NAME", "Courriel", "Mobile", "Couleur préférée", "Nom"])
-    assert mapping == {"First Name": "first_name", "LAST NAME": "last_name", "Courriel": "email", "Mobile": "phone",
-                       "Couleur préférée": None, "Nom": None}
+    assert mapping == ["first_name", "last_name", "email", "phone", None, None]
 
 
 def test_dates_follow_the_configured_format_without_guessing(db):
@@ -218,3 +217,90 @@ def test_progress_is_reported_up_to_the_total(db):
     data = csv_bytes(";", "utf-8", header=["Nom"], rows=[[f"N{i}"] for i in range(1200)])
     run(db, data, progress=lambda done, total: seen.append((done, total)))
     assert seen[0] == (500, 1200) and seen[-1] == (1200, 1200)
+
+
+# QA findings ------------------------------------------------------------------------------------
+
+
+def test_one_cell_repeating_a_tag_in_another_case_gives_one_tag(db):
+    data = csv_bytes(";", "utf-8", header=["Nom", "E-mail", "Étiquettes"], rows=[
+        ["Casse", "casse1@exemple.fr", "VIP, vip"], ["Espace", "e@exemple.fr", "Garant Visale, Garant  Visale"],
+        ["Accent", "a@exemple.fr", "Étudiant, ÉTUDIANT"]])
+    assert run(db, data).imported == 3
+    with db.read() as session:
+        assert sorted(session.scalars(select(Tag.name))) == ["Garant Visale", "VIP", "Étudiant"]
+        assert session.scalar(select(func.count(Tagging.id))) == 3
+
+
+def test_two_columns_with_the_same_name_first_one_used_and_remapping_by_position(db):
+    data = csv_bytes(";", "utf-8", header=["Nom", "E-mail", "E-mail"], rows=[["Dupont", "a1@exemple.fr", "b1@exemple.fr"]])
+    csv_file = ci.load(data)
+    assert ci.auto_mapping(csv_file.headers) == ["last_name", "email", None]
+    with db.write() as session:
+        ci.import_candidates(session, actor=ACTOR, csv_file=csv_file, mapping=["last_name", None, "email"])
+    with db.read() as session:
+        assert session.scalar(select(Candidate.email)) == "b1@exemple.fr"
+
+
+def test_an_unclosed_quote_is_refused_not_swallowed(db):
+    data = 'Prénom;Nom;E-mail\n"Jean;Dupont;uq1@exemple.fr\nAnne;Martin;uq2@exemple.fr\n'.encode()
+    with pytest.raises(ValidationError, match="CSV"):
+        ci.load(data)
+
+
+def test_utf16_files_from_excel_are_read():
+    text = "Nom\tE-mail\nZoé\tz@exemple.fr\n"
+    csv_file = ci.load(text.encode("utf-16"))
+    assert (csv_file.encoding, csv_file.delimiter, csv_file.rows) == ("UTF-16", "\t", 1)
+
+
+def test_too_long_names_future_dates_and_non_ascii_digits_are_refused(db, frozen_today):
+    data = csv_bytes(";", "utf-8", header=["Nom", "Date de création", "Dernier contact", "Emménagement"], rows=[
+        ["X" * 101, "", "", ""], ["A", "31/12/2030", "", ""], ["B", "", "01/01/2027", ""],
+        ["C", "", "", "٠٥/٠١/٢٠٢٤"], ["D", "", "", "01/01/9999"], ["E", "01/02/2026", "", "01/01/2027"]])
+    report = run(db, data)
+    assert [(e.line, e.field) for e in report.errors] == [
+        (2, "last_name"), (3, "created"), (4, "last_contact"), (5, "move_in"), (6, "move_in")]
+    assert report.imported == 1  # a move-in date in the future is normal
+
+
+def test_the_list_export_imports_back(db):
+    from homecrm.crm.candidate_board import cards_csv, list_candidates
+    from homecrm.crm.candidates import create_candidate
+    from homecrm.security.accounts import create_user
+
+    with db.write() as session:
+        user = create_user(session, actor=ACTOR, data={"name": "Léa Martin", "email": "lea@example.fr"},
+                           password="a-long-password-1")
+        create_candidate(session, actor=ACTOR, data={"first_name": "Zoé", "last_name": "Roux", "email": "z@e.fr",
+                                                     "move_in": date(2026, 9, 1), "assigned_to_id": user.id,
+                                                     "budget": "1 200,50", "tags": ["VIP"], "notes": "Appel"})
+        exported = cards_csv(session, list_candidates(session, actor=ACTOR))
+        session.execute(Tagging.__table__.delete())
+        session.execute(Candidate.__table__.delete())
+    csv_file = ci.load(exported)
+    assert ci.ignored_columns(csv_file, ci.auto_mapping(csv_file.headers)) == ["Converti le"]
+    assert run(db, exported).imported == 1
+    with db.read() as session:
+        cand = session.scalar(select(Candidate))
+        assert (cand.move_in, cand.assigned_to_id, str(cand.budget), cand.notes) == (
+            date(2026, 9, 1), user.id, "1200.50", "Appel")
+
+
+def test_refused_rows_file_holds_the_rows_as_written(db):
+    data = csv_bytes(";", "utf-8", header=["Nom", "E-mail"], rows=[["A", "faux"], ["B", "b@e.fr"], ["C", "aussi faux"]])
+    csv_file = ci.load(data)
+    with db.write() as session:
+        report = ci.import_candidates(session, actor=ACTOR, csv_file=csv_file)
+    text = ci.refused_rows_csv(csv_file, report).decode("utf-8-sig").splitlines()
+    assert text[0] == "Ligne;Nom;E-mail;Problème"
+    assert text[1].startswith("2;A;faux;") and text[2].startswith("4;C;aussi faux;")
+
+
+def test_nothing_imported_exits_2_on_the_command_line(db, tmp_path):
+    from homecrm.cli import main
+
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv_bytes(";", "utf-8", header=["Nom", "E-mail"], rows=[["A", "faux"]]))
+    assert main(["--db", db.url, "leads", "import", str(path), "--refused", str(tmp_path / "r.csv")]) == 2
+    assert (tmp_path / "r.csv").read_bytes().decode("utf-8-sig").startswith("Ligne;Nom;E-mail;Problème")

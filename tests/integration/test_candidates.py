@@ -252,7 +252,7 @@ def test_analytics_match_hand_computed_figures(db):
     """
     Leboncoin: 3 candidates (Jan, Jan, Feb); 2 converted after 10 and 20 days; 1 lost ("Trop cher").
     PAP: 2 candidates (Feb, Mar); 1 converted after 5 days; 1 still at "Visite planifiée".
-    No source: 1 candidate (Mar), lost with no reason after reaching "Contacté".
+    No source: 1 candidate (Mar), lost ("Ne répond plus") after reaching "Contacté".
     Expected: rates 66.7 % and 50.0 %; medians 15.0 and 5.0 days; overall median 10.0;
     funnel (furthest stage reached; a conversion passes every stage): Nouveau 6, Contacté 6,
     Visite planifiée 5 (L1, L2, L3, P2 and the converted P1), Dossier reçu 3 (L1, L2, P1), Converti 3.
@@ -277,7 +277,7 @@ def test_analytics_match_hand_computed_figures(db):
         make("L3", lbc, date(2026, 2, 1), ("Contacté", "Visite planifiée"), lost="Trop cher")
         make("P1", pap, date(2026, 2, 10), ("Contacté",), convert_after=5)  # skipped stages still count as passed
         make("P2", pap, date(2026, 3, 1), ("Contacté", "Visite planifiée"))
-        make("N1", None, date(2026, 3, 2), ("Contacté",), lost="")
+        make("N1", None, date(2026, 3, 2), ("Contacté",), lost="Ne répond plus")
         make("Old", lbc, date(2025, 6, 1))  # outside the period
 
     with db.read() as session:
@@ -292,7 +292,7 @@ def test_analytics_match_hand_computed_figures(db):
                                "2026-03": {"PAP": 1, "(sans source)": 1}}
     assert [(s.status, s.reached, s.current) for s in result.funnel] == [
         ("Nouveau", 6, 0), ("Contacté", 6, 0), ("Visite planifiée", 5, 1), ("Dossier reçu", 3, 0), ("Converti", 3, 3)]
-    assert result.lost_reasons == [("(aucun motif)", 1), ("Trop cher", 1)]
+    assert result.lost_reasons == [("Ne répond plus", 1), ("Trop cher", 1)]
     csv_text = analytics_mod.to_csv(result).decode("utf-8-sig")
     assert "Leboncoin;3;2;1;66,7;15,0" in csv_text
 
@@ -308,3 +308,63 @@ def test_csv_exports_neutralise_formulas(db):
                                                      "budget": "650"})
         text = cards_csv(session, list_candidates(session, actor=ACTOR)).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'-Moins" in text and ";650,00;" in text
+
+
+# QA findings ------------------------------------------------------------------------------------
+
+
+def test_a_converted_candidate_stays_in_the_won_column(db):
+    with db.write() as session:
+        cand = create_candidate(session, actor=ACTOR, data={"last_name": "Rousseau"})
+        convert_candidate(session, actor=ACTOR, candidate_id=cand.id)
+        with pytest.raises(ValidationError, match="locataire|tenant"):
+            move_candidate(session, actor=ACTOR, candidate_id=cand.id, status_id=status_id(session, "Nouveau"))
+        with pytest.raises(ValidationError):
+            update_candidate(session, actor=ACTOR, candidate_id=cand.id,
+                             data={"last_name": "Rousseau", "status_id": status_id(session, "Nouveau")})
+
+
+def test_moving_to_lost_needs_a_reason(db):
+    with db.write() as session:
+        cand = create_candidate(session, actor=ACTOR, data={"last_name": "Perrin"})
+        with pytest.raises(ValidationError) as exc:
+            move_candidate(session, actor=ACTOR, candidate_id=cand.id, status_id=status_id(session, "Perdu"),
+                           lost_reason="  ")
+        assert exc.value.field == "lost_reason"
+
+
+def test_converting_someone_who_already_is_a_tenant_asks_to_link(db):
+    from homecrm.crm.candidates import link_to_tenant
+
+    with db.write() as session:
+        tenant = create_customer(session, actor=ACTOR, data={"last_name": "Moreau", "email": "jm@example.fr"})
+        cand = create_candidate(session, actor=ACTOR, data={"last_name": "Moreau", "email": "JM@example.fr"})
+        with pytest.raises(ConflictError, match=str(tenant.id)):
+            convert_candidate(session, actor=ACTOR, candidate_id=cand.id)
+        link_to_tenant(session, actor=ACTOR, candidate_id=cand.id, customer_id=tenant.id)
+        assert cand.customer_id == tenant.id and session.scalar(select(func.count(Customer.id))) == 1
+
+
+def test_search_by_phone_as_typed_and_by_full_name(db):
+    with db.write() as session:
+        create_candidate(session, actor=ACTOR, data={"first_name": "Élodie", "last_name": "Lefèvre",
+                                                     "phone": "06 11 22 33 44"})
+        create_candidate(session, actor=ACTOR, data={"first_name": "Autre", "last_name": "Personne"})
+        for text in ("06 11 22 33 44", "0611223344", "Élodie Lefèvre", "lefèvre élodie", "ÉLODIE"):
+            assert [c.last_name for c in list_candidates(session, actor=ACTOR, search=text)] == ["Lefèvre"], text
+        assert list_candidates(session, actor=ACTOR, search="%") == []
+
+
+def test_duplicate_message_names_the_field_and_hides_what_staff_cannot_see(db):
+    with db.write() as session:
+        create_candidate(session, actor=ACTOR, data={"first_name": "Ana", "last_name": "Roy", "email": "ana@example.fr"})
+        with pytest.raises(DuplicateCandidate) as exc:
+            create_candidate(session, actor=ACTOR, data={"last_name": "X", "email": "ana@example.fr"})
+        assert "Ana Roy" in str(exc.value) and "e-mail" in str(exc.value) and "phone" not in str(exc.value)
+        user = create_user(session, actor=ACTOR, data={"name": "Sam", "email": "sam@example.fr"},
+                           password="a-long-password-1")
+    own = Principal(user_id=user.id, email="sam@example.fr", permissions=frozenset(
+        {("candidates", "view_own"), ("candidates", "create")}))
+    with pytest.raises(DuplicateCandidate) as exc, db.write() as session:
+        create_candidate(session, actor=own, data={"last_name": "X", "email": "ana@example.fr"})
+    assert "Ana" not in str(exc.value) and "#" not in str(exc.value)
