@@ -35,6 +35,7 @@ from homecrm.store.models.candidates import (
 from homecrm.store.models.customers import Contact, Customer
 from homecrm.store.models.leasing import Lease, Property, Unit
 from homecrm.store.models.messages import MessageLog
+from homecrm.store.models.once import IdempotencyKey
 from homecrm.store.models.settings import Asset, Setting
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "StripeEvent",
     "StripePaymentLink",
     "Customer",
+    "IdempotencyKey",
     "Lease",
     "MessageLog",
     "NumberCounter",
