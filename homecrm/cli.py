@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from homecrm.config import load_config
 from homecrm.errors import HomecrmError, ValidationError
-from homecrm.i18n import _, set_language
+from homecrm.i18n import N_, _, set_language
 from homecrm.security.principal import PermissionDenied
 from homecrm.store import make_engine, make_session_factory, read_session, upgrade_database, write_session
 
@@ -242,7 +242,7 @@ def settings_show(ctx: Context, section: str | None) -> None:
     """Print settings as ``section.field = value`` lines (secrets masked)."""
     from homecrm.security.principal import require
     from homecrm.settings import all_sections, get_section, load_section
-    from homecrm.settings.base import secret_value
+    from homecrm.settings.base import secret_value, unreadable_secrets
     from homecrm.settings.secrets import mask
 
     with ctx.session(write=False) as session:
@@ -250,33 +250,61 @@ def settings_show(ctx: Context, section: str | None) -> None:
         sections = [get_section(section)] if section else all_sections()
         for cls in sections:
             values = load_section(session, cls)
+            unreadable = unreadable_secrets(session, cls)
             for name in cls.model_fields:
                 value = getattr(values, name)
                 shown = mask(secret_value(value)) if name in cls.secret_fields() else _display(value)
                 click.echo(f"{cls.section}.{name} = {shown}")
+            for name in unreadable:
+                click.echo(_("homecrm: warning: {key} cannot be decrypted with this installation's secret key "
+                             "(data/secret.key lost or replaced, or HOMECRM_SECRET_KEY changed); it counts as empty. "
+                             "Type it again: homecrm settings set {key} --stdin").format(key=f"{cls.section}.{name}"),
+                           err=True)
 
 
 @settings.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("key")
-@click.argument("value", type=click.UNPROCESSED)
+@click.argument("value", type=click.UNPROCESSED, required=False)
+@click.option("--stdin", "from_stdin", is_flag=True,
+              help="Read the value from standard input (for secrets: kept out of the shell history).")
 @db_option
-def settings_set(ctx: Context, key: str, value: str) -> None:
-    """Change one setting: ``homecrm settings set receipts.prefix QUI-``."""
+def settings_set(ctx: Context, key: str, value: str | None, from_stdin: bool) -> None:
+    """Change one setting: ``homecrm settings set receipts.prefix QUI-``;
+    ``homecrm settings set stripe.secret_key --stdin`` reads a secret from standard input."""
     from homecrm.settings import get_section, parse_cli_value, save_section
     from homecrm.settings.base import CLEAR
 
     section_name, dot, field = key.partition(".")
     if not dot or not field:
         raise ValidationError(_("Use SECTION.FIELD, e.g. receipts.prefix."), field="key")
+    if from_stdin:
+        if value is not None:
+            raise ValidationError(_("Give the value either on the command line or with --stdin, not both."),
+                                  field="value")
+        value = sys.stdin.readline().rstrip("\r\n")
+    elif value is None:
+        raise ValidationError(_("Missing value (or use --stdin to type it on standard input)."), field="value")
     cls = get_section(section_name)
     if field in cls.secret_fields():
         parsed = value if value else CLEAR  # on the command line an empty value means "erase"
     else:
         parsed = parse_cli_value(cls, field, value.replace("\\n", "\n"))
-    with ctx.session(write=True) as session:
-        saved = save_section(session, cls, {field: parsed}, actor=ctx.actor(session))
-        shown = "****" if field in cls.secret_fields() else _display(getattr(saved, field))
+    try:
+        with ctx.session(write=True) as session:
+            saved = save_section(session, cls, {field: parsed}, actor=ctx.actor(session))
+            shown = "****" if field in cls.secret_fields() else _display(getattr(saved, field))
+    except ValidationError as exc:
+        raise _with_setting_labels(exc, cls) from None
     click.echo(f"{cls.section}.{field} = {shown}")
+
+
+def _with_setting_labels(exc: ValidationError, cls) -> ValidationError:
+    """Name a settings field by its label as on the settings page, with its key: "Taille (pdf.font_size)"."""
+    field = exc.field
+    if field in cls.model_fields and cls.model_fields[field].title:
+        label = f"{_(cls.model_fields[field].title)} ({cls.section}.{field})"
+        return ValidationError(str(exc), field=label, errors=exc.errors)
+    return exc
 
 
 # receipts ----------------------------------------------------------------------------------
@@ -325,10 +353,15 @@ def receipts_list(ctx: Context, month_text: str | None, status: str | None, as_j
     if as_json:
         click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
         return
+    from homecrm.billing.documents import STATUS_LABELS
+    from homecrm.render.formatting import Formats
+
+    fmt = Formats()
     for row in rows:
+        status = _(STATUS_LABELS[row.status]) + (" · " + _(STATUS_LABELS["overdue"]) if row.overdue else "")
         click.echo(
-            f"{row.number or '-':<20} {row.period}  {row.status:<9} {row.total:>10} {row.paid:>10} "
-            f"{row.balance:>10}  {row.tenant}"
+            f"{row.number or '-':<20} {row.period}  {status:<22} {fmt.money(row.total, row.currency):>13} "
+            f"{fmt.money(row.paid, row.currency):>13} {fmt.money(row.balance, row.currency):>13}  {row.tenant}"
         )
 
 
@@ -342,16 +375,17 @@ def receipts_list(ctx: Context, month_text: str | None, status: str | None, as_j
 def receipts_pay(ctx: Context, number: str, amount: str, paid_on: str, mode: str, reference: str) -> None:
     """Record a payment against document NUMBER."""
     from homecrm.billing.documents import document_title, find_by_number
-    from homecrm.billing.payments import record_payment
+    from homecrm.billing.payments import money_received, record_payment
     from homecrm.render.formatting import Formats
 
-    day = _date(paid_on, "date")
+    day = _date(paid_on, "paid_on")
     with ctx.session(write=True) as session:
         actor = ctx.actor(session)
         doc = find_by_number(session, number, actor=actor)
-        record_payment(session, actor=actor, document_id=doc.id,
-                       data={"amount": amount, "paid_on": day, "mode": mode, "reference": reference})
+        payment = record_payment(session, actor=actor, document_id=doc.id,
+                                 data={"amount": amount, "paid_on": day, "mode": mode, "reference": reference})
         fmt = Formats()
+        click.echo(money_received(session, payment).summary(fmt))
         click.echo(
             _("{number}: paid {paid} of {total}, balance {balance} — {title}.").format(
                 number=doc.number, paid=fmt.money(doc.net_paid, doc.currency), total=fmt.money(doc.amount_due, doc.currency),
@@ -370,10 +404,27 @@ def receipts_pdf(ctx: Context, number: str, output: str) -> None:
     from homecrm.billing.exports import document_pdf
 
     with ctx.session(write=False) as session:
-        actor = ctx.actor(session)
-        _name, pdf = document_pdf(session, actor=actor, document_id=find_by_number(session, number, actor=actor).id)
+        document_id = find_by_number(session, number, actor=ctx.actor(session)).id
+    _links_before_printing(ctx, lambda session, actor: [document_id])
+    with ctx.session(write=False) as session:
+        _name, pdf = document_pdf(session, actor=ctx.actor(session), document_id=document_id)
     _write_file(output, pdf)
     click.echo(output)
+
+
+def _links_before_printing(ctx: Context, document_ids) -> None:
+    """With card payment on, documents about to be printed get their payment link first (a short
+    write transaction, only then)."""
+    from homecrm.billing.exports import ensure_links_for_printing
+    from homecrm.settings import load_section
+    from homecrm.settings.sections import StripeSettings
+
+    with ctx.session(write=False) as session:
+        if not load_section(session, StripeSettings).enabled:
+            return
+    with ctx.session(write=True) as session:
+        actor = ctx.actor(session)
+        ensure_links_for_printing(session, actor=actor, document_ids=document_ids(session, actor))
 
 
 @receipts.command("export")
@@ -382,9 +433,10 @@ def receipts_pdf(ctx: Context, number: str, output: str) -> None:
 @db_option
 def receipts_export(ctx: Context, month_text: str, output: str) -> None:
     """Write the month's PDFs into one ZIP file."""
-    from homecrm.billing.exports import month_zip
+    from homecrm.billing.exports import month_document_ids, month_zip
 
     month = _month(month_text)
+    _links_before_printing(ctx, lambda session, actor: month_document_ids(session, month, actor=actor))
     with ctx.session(write=False) as session:
         data = month_zip(session, actor=ctx.actor(session), month=month)
     _write_file(output, data)
@@ -420,7 +472,7 @@ def credit_notes_create(ctx: Context, document: str, amount: str, kind: str, rea
         doc = find_by_number(session, document, actor=actor)
         note = create_credit_note(session, actor=actor, document_id=doc.id, data={
             "amount": amount, "kind": kind, "reason": reason, "refund_mode": refund_mode, "refund_date": day})
-        click.echo(f"{note.number} {note.amount} {doc.number}")
+        click.echo(f"{note.number} {_money(note.amount, note.currency)} {doc.number}")
 
 
 @credit_notes.command("cancel")
@@ -439,7 +491,7 @@ def credit_notes_cancel(ctx: Context, document: str, reason: str, refund: bool, 
         doc = find_by_number(session, document, actor=actor)
         note = cancel_document(session, actor=actor, document_id=doc.id, reason=reason,
                                paid_part="refund" if refund else "credit", refund_mode=refund_mode)
-        click.echo(f"{note.number} {note.amount} {doc.number}")
+        click.echo(f"{note.number} {_money(note.amount, note.currency)} {doc.number}")
 
 
 @credit_notes.command("list")
@@ -458,7 +510,7 @@ def credit_notes_list(ctx: Context, as_json: bool) -> None:
                               ensure_ascii=False, indent=2))
         return
     for r in rows:
-        click.echo(f"{r.number or '-':<16} {r.document_number:<16} {r.amount:>10}  {r.tenant}")
+        click.echo(f"{r.number or '-':<16} {r.document_number:<16} {_money(r.amount, r.currency):>13}  {r.tenant}")
 
 
 @credit_notes.command("pdf")
@@ -487,6 +539,12 @@ def credit_notes_delete(ctx: Context, number: str) -> None:
         actor = ctx.actor(session)
         delete_credit_note(session, actor=actor, credit_note_id=find_credit_note(session, number, actor=actor).id)
     click.echo(_("Credit note {number} deleted.").format(number=number))
+
+
+def _money(amount, currency: str) -> str:
+    from homecrm.render.formatting import Formats
+
+    return Formats().money(amount, currency)
 
 
 def _date(text: str, field: str) -> date:
@@ -533,13 +591,14 @@ def payments_on_account(ctx: Context, tenant_id: int, amount: str, paid_on: str,
     """Record a sum received from a tenant, allocated to the oldest debts first."""
     from homecrm.billing.payments import record_payment_on_account
 
+    from homecrm.render.formatting import Formats
+
     with ctx.session(write=True) as session:
         result = record_payment_on_account(session, actor=ctx.actor(session), customer_id=tenant_id, data={
-            "amount": amount, "paid_on": _date(paid_on, "date"), "mode": mode, "reference": reference})
+            "amount": amount, "paid_on": _date(paid_on, "paid_on"), "mode": mode, "reference": reference})
     for allocation in result.allocations:
-        click.echo(f"{allocation.number} {allocation.amount}")
-    if result.credit:
-        click.echo(_("Credit kept for the next documents: {amount}").format(amount=result.credit))
+        click.echo(f"{allocation.number} {_money(allocation.amount, result.currency)}")
+    click.echo(result.as_received().summary(Formats()))
 
 
 @payments.command("link")
@@ -563,12 +622,18 @@ def payments_sync(ctx: Context, days: int) -> None:
     """Record the card payments Stripe received (idempotent: run it as often as you like)."""
     from homecrm.payments.stripe_gateway import sync_payments
 
+    from homecrm.render.formatting import Formats
+
     with ctx.session(write=True) as session:
         result = sync_payments(session, actor=ctx.actor(session), days=days)
+    fmt = Formats()
     for outcome in result.recorded:
-        click.echo(f"{outcome.document_number} {outcome.amount}")
-    click.echo(_("{seen} Stripe payment(s) checked, {recorded} recorded.").format(seen=result.seen,
-                                                                                  recorded=len(result.recorded)))
+        click.echo(outcome.line(fmt))
+    for outcome in result.credited:
+        # Money Stripe received that no document could take: on stderr too, so cron mails it.
+        click.echo(outcome.line(fmt))
+        click.echo(_("homecrm: warning: {line}").format(line=outcome.line(fmt)), err=True)
+    click.echo(result.summary())
 
 
 @cli.group()
@@ -692,8 +757,16 @@ def users() -> None:
 
 def _read_password(password_stdin: bool) -> str:
     if password_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise ValidationError(_("No password on standard input."), field="password")
+        return password
+    if not sys.stdin.isatty():
+        raise ValidationError(_("No terminal to type the password: use --password-stdin."), field="password")
+    try:
+        return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+    except click.exceptions.Abort:
+        raise ValidationError(_("No password given."), field="password") from None
 
 
 @users.command("create-admin")
@@ -702,13 +775,34 @@ def _read_password(password_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @db_option
 def users_create_admin(ctx: Context, email: str, name: str, password_stdin: bool) -> None:
-    """Create an administrator account (first run, or to regain access on this machine)."""
-    from homecrm.security.accounts import create_admin
+    """Create an administrator account (first run, or to regain access on this machine).
 
+    Without --as it is the machine's owner who acts (shell access to the data); with --as the
+    account must be an administrator. The audit trail records who it was.
+    """
+    from homecrm.security.accounts import create_admin
+    from homecrm.security.principal import require_admin
+
+    with ctx.session(write=False) as session:
+        if ctx.as_email or os.environ.get("HOMECRM_AS"):
+            require_admin(session, ctx.actor(session))
     password = _read_password(password_stdin)
     with ctx.session(write=True) as session:
+        session.info["actor"] = ctx.actor(session) if (ctx.as_email or os.environ.get("HOMECRM_AS")) else \
+            _command_line_principal(session)
         user = create_admin(session, email=email, name=name, password=password)
         click.echo(_("Administrator {email} created.").format(email=user.email))
+
+
+def _command_line_principal(session: Session):
+    """Who the audit trail names for a command run without --as: the scheduled-jobs account."""
+    from homecrm.security.accounts import system_principal
+    from homecrm.security.principal import Principal
+
+    try:
+        return system_principal(session)
+    except HomecrmError:
+        return Principal.system()
 
 
 @users.command("list")
@@ -776,7 +870,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"homecrm: {exc}", err=True)
         return EXIT_FORBIDDEN
     except ValidationError as exc:
-        field = exc.field if exc.field and not exc.field.startswith("__") else None
+        field = field_label(exc.field) if exc.field and not exc.field.startswith("__") else None
         prefix = f"{field} : " if field and field not in str(exc) else ""
         click.echo(f"homecrm: {prefix}{exc}".replace("\n", " "), err=True)
         return EXIT_BAD_INPUT
@@ -786,10 +880,49 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# Field names the services report (``ValidationError.field``), as the command line's user reads them.
+FIELD_LABELS: dict[str, str] = {
+    "amount": N_("amount"),
+    "paid_on": N_("payment date"),
+    "date": N_("date"),
+    "mode": N_("payment mode"),
+    "reference": N_("reference"),
+    "refund_mode": N_("refund mode"),
+    "refund_date": N_("refund date"),
+    "kind": N_("kind of credit note"),
+    "reason": N_("reason"),
+    "month": N_("month"),
+    "from": N_("start date"),
+    "to": N_("end date"),
+    "first": N_("start date"),
+    "last": N_("end date"),
+    "key": N_("setting"),
+    "value": N_("value"),
+    "section": N_("settings section"),
+    "email": N_("e-mail"),
+    "name": N_("name"),
+    "password": N_("password"),
+    "landlord": N_("landlord"),
+    "lines": N_("lines"),
+    "now": N_("date and time"),
+    "number": N_("number"),
+    "document": N_("document"),
+    "tenant": N_("tenant"),
+}
+
+
+def field_label(field: str) -> str:
+    """``paid_on`` → "date du paiement"; a label already given (settings) is kept as it is."""
+    label = FIELD_LABELS.get(field)
+    return _(label) if label else field
+
+
 def _click_message(exc: click.ClickException) -> str:
     """Click's own messages are English: say the same thing in the user's language."""
     param = getattr(exc, "param", None)
     name = (param.opts[0] if param is not None and getattr(param, "opts", None) else getattr(param, "name", "")) or ""
+    if isinstance(param, click.Argument):  # "VALUE" → "valeur"
+        name = field_label(param.name or "") or name
     if isinstance(exc, click.MissingParameter):
         return _("Missing {name}.").format(name=name or _("value"))
     if isinstance(exc, click.NoSuchOption):

@@ -203,8 +203,19 @@ def seed_demo(session: Session, *, months: int = 6) -> dict[str, int]:
             "candidates": candidates}
 
 
-def demo_accounts(session: Session) -> list[tuple[str, str]]:
-    """The demo sign-ins to show, only while the demo mode flag is set."""
+def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
+    """The demo sign-ins to show — (kind, e-mail, password), kind "admin" or "staff" — only in demo
+    mode, and only those that still work: once a demo password is changed (or the account is
+    deactivated) the sign-in page stops showing it."""
+    from homecrm.security.passwords import verify_password
     from homecrm.settings import load_section
+    from homecrm.store.models import StaffUser
 
-    return [DEMO_ADMIN, DEMO_STAFF] if load_section(session, SystemSettings).demo_mode else []
+    if not load_section(session, SystemSettings).demo_mode:
+        return []
+    shown = []
+    for kind, (email, password) in (("admin", DEMO_ADMIN), ("staff", DEMO_STAFF)):
+        user = session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email))
+        if user is not None and user.active and verify_password(user.password_hash, password):
+            shown.append((kind, email, password))
+    return shown

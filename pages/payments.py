@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -13,12 +11,15 @@ from homecrm.billing.payment_reports import (
     AGEING_BUCKETS,
     ageing,
     collected_by_month_and_mode,
+    document_label,
+    mode_label,
     payment_rows,
     punctuality,
     to_csv,
     to_excel,
 )
-from homecrm.billing.payments import PAYMENT_MODE_LABELS, RECEIVED_MODES
+from homecrm.billing.payments import PAYMENT_MODE_LABELS, RECEIVED_MODES, list_available_credits
+from homecrm.billing.periods import Month
 from homecrm.crm.customers import list_customers
 from homecrm.i18n import _
 from homecrm.leasing.properties import list_properties
@@ -38,8 +39,9 @@ sync_button(actor)
 with reading() as session:
     properties = {p.id: p.name for p in list_properties(session, actor=actor)}
     tenants = {c.id: c.name for c in list_customers(session, actor=actor)} if actor.can("tenants", "view_own") else {}
-cols = st.columns([1, 1, 2, 2, 1, 1])
-first = cols[0].date_input(_("From"), value=today.replace(day=1) - timedelta(days=335), key="payments.from", format="DD/MM/YYYY")
+cols = st.columns([3, 3, 4, 4, 3, 3])
+# The last twelve months, this one included: from the first day of the month eleven months ago.
+first = cols[0].date_input(_("From"), value=Month.of(today).shift(-11).first, key="payments.from", format="DD/MM/YYYY")
 last = cols[1].date_input(_("To"), value=today, key="payments.to", format="DD/MM/YYYY")
 property_id = cols[2].selectbox(_("Property"), [None, *properties], format_func=lambda p: properties.get(p, _("All")),
                                 key="payments.property")
@@ -58,7 +60,8 @@ on_time = punctuality(rows)
 total = sum((r.amount for r in rows), start=on_time.on_time * 0)
 
 metrics = st.columns(4)
-metrics[0].metric(_("Collected"), fmt.money(total, "EUR"))
+metrics[0].metric(_("Collected"), fmt.money(total, "EUR"),
+                  help=_("Money actually received, including the part kept as tenants' credit."))
 metrics[1].metric(_("Payments"), str(len(rows)))
 metrics[2].metric(_("Paid late"), f"{fmt.number(on_time.late_share, 1)} %")
 metrics[3].metric(_("Still owed (overdue)"), fmt.money(sum(buckets.values(), start=total * 0), "EUR"))
@@ -71,22 +74,29 @@ exports[1].download_button(_("Export Excel"), data=lambda: to_excel(rows), file_
                            key="payments.xlsx", icon=":material/table:")
 
 # Charts: plotly needs floats for its axes; every figure printed above is an exact Decimal.
+# Months are given as French labels (categories, not dates plotly would name in English) and the
+# axes use the French separators ("10 000", "1 234,5").
+SEPARATORS = fmt.decimal_separator + ("\u202f" if fmt.thousands_separator == "space" else fmt.thousands_separator[:1] or " ")
 chart_cols = st.columns(2)
 by_month = collected_by_month_and_mode(rows)
+month_labels = [fmt.short_month(Month.parse(m).first) for m in by_month]
 figure = go.Figure()
 for code in RECEIVED_MODES:
     values = [float(by_month[m].get(code, 0)) for m in by_month]
     if any(values):
-        figure.add_bar(name=_(PAYMENT_MODE_LABELS[code]), x=list(by_month), y=values)
-figure.update_layout(barmode="stack", title=_("Collected per month, by mode"), height=340,
-                     margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h"))
+        figure.add_bar(name=_(PAYMENT_MODE_LABELS[code]), x=month_labels, y=values)
+figure.update_layout(barmode="stack", title=_("Collected per month, by mode"), height=340, separators=SEPARATORS,
+                     margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h"),
+                     xaxis=dict(type="category"), yaxis=dict(tickformat=",.0f"))
 chart_cols[0].plotly_chart(figure, width="stretch")
 share = go.Figure(go.Pie(labels=[_("On time"), _("Late")], values=[float(on_time.on_time), float(on_time.late)], hole=0.5))
-share.update_layout(title=_("On time vs late (amounts)"), height=340, margin=dict(l=10, r=10, t=40, b=10))
+share.update_layout(title=_("On time vs late (amounts)"), height=340, margin=dict(l=10, r=10, t=40, b=10),
+                    separators=SEPARATORS)
 chart_cols[1].plotly_chart(share, width="stretch")
 age = go.Figure(go.Bar(x=[_("{bucket} days").format(bucket=b) for b in AGEING_BUCKETS],
                        y=[float(buckets[b]) for b in AGEING_BUCKETS], marker_color="#b3261e"))
-age.update_layout(title=_("Overdue balances by age"), height=320, margin=dict(l=10, r=10, t=40, b=10))
+age.update_layout(title=_("Overdue balances by age"), height=320, margin=dict(l=10, r=10, t=40, b=10),
+                  separators=SEPARATORS, yaxis=dict(tickformat=",.0f"))
 st.plotly_chart(age, width="stretch")
 
 if rows:
@@ -95,8 +105,8 @@ if rows:
             _("Date"): [fmt.date(r.paid_on) for r in rows],
             _("Tenant"): [r.tenant for r in rows],
             _("Property"): [r.property for r in rows],
-            _("Document"): [r.document for r in rows],
-            _("Mode"): [_(PAYMENT_MODE_LABELS[r.mode]) for r in rows],
+            _("Document"): [document_label(r) for r in rows],
+            _("Mode"): [mode_label(r.mode) for r in rows],
             _("Amount"): [fmt.money(r.amount, r.currency) for r in rows],
             _("Days late"): [r.days_late for r in rows],
         }),
@@ -104,3 +114,20 @@ if rows:
     )
 else:
     st.info(_("No payment for these filters."))
+
+credits = read(lambda s: list_available_credits(s, actor=actor))
+if credits:
+    st.subheader(_("Tenants' credit"))
+    st.caption(_("Money received that no document has used yet (an excess, a sum on account, a card payment of a "
+                 "document cancelled or already paid). It pays the tenant's next documents automatically."))
+    st.dataframe(
+        pd.DataFrame({
+            _("Received on"): [fmt.date(c.received_on) for c in credits],
+            _("Tenant"): [c.tenant for c in credits],
+            _("Origin"): [c.note for c in credits],
+            _("Mode"): [mode_label(c.mode) if c.mode else "" for c in credits],
+            _("Reference"): [c.reference for c in credits],
+            _("Available"): [fmt.money(c.remaining, c.currency) for c in credits],
+        }),
+        hide_index=True, width="stretch",
+    )

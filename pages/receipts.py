@@ -18,23 +18,26 @@ from homecrm.billing.documents import (
     list_documents,
     remove_line,
 )
-from homecrm.billing.exports import document_pdf, month_zip
+from homecrm.billing.exports import document_pdf, ensure_links_for_printing, month_document_ids, month_zip
 from homecrm.billing.payments import (
     PAYMENT_MODE_LABELS,
     RECEIVED_MODES,
     apply_credit,
     available_credit,
     delete_payment,
+    money_received,
     record_payment,
 )
 from homecrm.billing.periods import Month
 from homecrm.i18n import _, ngettext
 from homecrm.security.principal import Principal
-from homecrm.settings import settings_version
+from homecrm.settings import load_section, settings_version
+from homecrm.settings.sections import StripeSettings
 from homecrm.ui.choice import keep_choice
-from homecrm.ui.db import database_url, read, reading
+from homecrm.ui.db import database_url, read, reading, writing
 from homecrm.ui.feedback import confirm_button, run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
+from homecrm.ui.once import run_once, submission_token, submit_key
 from homecrm.ui.page import page_setup
 from homecrm.ui.tags import tag_filter, tags_editor
 from homecrm.ui.text import md
@@ -95,9 +98,20 @@ rows = [r for r in all_rows if (not status or r.status == status or (status == "
 if not all_rows and not tag:
     st.info(_("No document for this month yet: issue them with the button above.") if month else _("No document yet."))
     st.stop()
+
+
+def _month_zip(chosen: Month) -> bytes:
+    """With card payment on, the documents get their payment links first (a write), then print."""
+    if read(lambda s: load_section(s, StripeSettings).enabled):
+        with writing() as session:
+            ensure_links_for_printing(session, actor=actor,
+                                      document_ids=month_document_ids(session, chosen, actor=actor))
+    return read(lambda s: month_zip(s, actor=actor, month=chosen))
+
+
 if month is not None:
     st.download_button(
-        _("Download the month's PDFs (ZIP)"), data=lambda: read(lambda s: month_zip(s, actor=actor, month=month)),
+        _("Download the month's PDFs (ZIP)"), data=lambda: _month_zip(month),
         file_name=f"quittances-{month}.zip", mime="application/zip", key="receipts.zip", icon=":material/folder_zip:",
     )
 if not rows:
@@ -124,6 +138,7 @@ st.dataframe(
         }
     ),
     hide_index=True, width="stretch",
+    column_config={_("Status"): st.column_config.TextColumn(width="medium")},
 )
 
 by_id = {r.id: r for r in rows}
@@ -219,9 +234,15 @@ with tab_pay:
             state = st.session_state
             data = {"amount": state[amount_key], "paid_on": state[f"{form}.date"], "mode": state[f"{form}.mode"],
                     "reference": state[f"{form}.reference"]}
-            run_action(lambda s: record_payment(s, actor=actor, document_id=doc_id, data=data),
-                       success=_("Payment recorded."), form=form)
 
+            def action(s, token):
+                payment = record_payment(s, actor=actor, document_id=doc_id, data=data, submission=token)
+                return money_received(s, payment)
+
+            run_once(form, data, action,
+                     success=lambda r: _("Payment recorded. {summary}").format(summary=r.summary(fmt)))
+
+        submission_token(form)
         with st.form(form):
             st.markdown("**" + _("Record a payment") + "**")
             st.text_input(_("Amount"), key=amount_key, help=_("More than the balance is kept as the tenant's credit."))
@@ -232,31 +253,42 @@ with tab_pay:
             st.selectbox(_("Payment mode"), list(RECEIVED_MODES), key=f"{form}.mode",
                          format_func=lambda m: _(PAYMENT_MODE_LABELS[m]))
             st.text_input(_("Reference"), key=f"{form}.reference", max_chars=100)
-            st.form_submit_button(_("Record the payment"), type="primary", on_click=_record)
+            st.form_submit_button(_("Record the payment"), type="primary", on_click=_record, key=submit_key(form))
 
 with tab_credit:
     if info["state"] != "issued" or not actor.can("credit_notes", "create"):
         st.caption(_("No credit note can be issued on this document."))
     else:
         cform = f"credit-{selected_id}"
-        kinds = {"applied": _("Deduct from what is owed"), "refund": _("Refund money already paid"),
-                 "credit": _("Keep paid money as the tenant's credit")}
+        # Only what fits this document: nothing owed → no deduction; nothing paid → no refund.
+        kinds = {}
+        if info["balance"] > 0:
+            kinds["applied"] = _("Deduct from what is owed")
+        if info["paid"] > 0:
+            kinds["credit"] = _("Keep paid money as the tenant's credit")
+            kinds["refund"] = _("Refund money already paid")
+        kind_key = f"{cform}.kind"
+        if st.session_state.get(kind_key) not in kinds:
+            st.session_state[kind_key] = next(iter(kinds))
+        st.radio(_("Credit"), list(kinds), format_func=kinds.get, key=kind_key)
 
         def _credit(doc_id: int = selected_id) -> None:
             state = st.session_state
-            data = {"amount": state.get(f"{cform}.amount", ""), "kind": state.get(f"{cform}.kind"),
+            data = {"amount": state.get(f"{cform}.amount", ""), "kind": state.get(kind_key),
                     "reason": state.get(f"{cform}.reason", ""), "refund_mode": state.get(f"{cform}.refund_mode", "transfer")}
-            run_action(lambda s: create_credit_note(s, actor=actor, document_id=doc_id, data=data),
-                       success=lambda n: _("Credit note {number} issued.").format(number=n.number), form=cform)
+            run_once(cform, data, lambda s, token: create_credit_note(s, actor=actor, document_id=doc_id, data=data,
+                                                                      submission=token),
+                     success=lambda n: _("Credit note {number} issued.").format(number=n.number))
 
+        submission_token(cform)
         with st.form(cform, clear_on_submit=True):
             st.text_input(_("Amount"), key=f"{cform}.amount")
             show_field_error(cform, "amount")
-            st.radio(_("Credit"), list(kinds), format_func=kinds.get, key=f"{cform}.kind")
-            st.selectbox(_("Refund mode"), list(RECEIVED_MODES), key=f"{cform}.refund_mode",
-                         format_func=lambda m: _(PAYMENT_MODE_LABELS[m]))
+            if st.session_state.get(kind_key) == "refund":
+                st.selectbox(_("Refund mode"), list(RECEIVED_MODES), key=f"{cform}.refund_mode",
+                             format_func=lambda m: _(PAYMENT_MODE_LABELS[m]))
             st.text_input(_("Reason"), key=f"{cform}.reason", max_chars=300)
-            st.form_submit_button(_("Issue the credit note"), on_click=_credit)
+            st.form_submit_button(_("Issue the credit note"), on_click=_credit, key=submit_key(cform))
         confirm_button(
             _("Cancel this document"), key=f"receipts.cancel.{selected_id}",
             question=_("Cancel {number} with a credit note for all that remains of it? "
@@ -267,7 +299,7 @@ with tab_credit:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _pdf(url: str, document_id: int, version: str) -> tuple[str, bytes]:
+def _pdf(url: str, document_id: int, version: str, link: str | None) -> tuple[str, bytes]:
     # Only reached after get_document() above checked that this user may see the document.
     return read(lambda s: document_pdf(s, actor=Principal.system(), document_id=document_id))
 
@@ -275,8 +307,8 @@ def _pdf(url: str, document_id: int, version: str) -> tuple[str, bytes]:
 with tab_pdf:
     from homecrm.ui.payment_link import payment_link_box
 
-    payment_link_box(actor, selected_id)
-    name, pdf = _pdf(database_url(), selected_id, version)
+    link_url = payment_link_box(actor, selected_id)
+    name, pdf = _pdf(database_url(), selected_id, version, link_url)
     st.download_button(_("Download the PDF"), data=pdf, file_name=name, mime="application/pdf",
                        key="receipts.pdf", icon=":material/download:", type="primary")
     if st.toggle(_("Show the PDF"), key="receipts.preview", value=True):

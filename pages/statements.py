@@ -18,6 +18,7 @@ from homecrm.ui.choice import keep_choice
 from homecrm.ui.db import read
 from homecrm.ui.feedback import run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
+from homecrm.ui.once import run_once, submission_token, submit_key
 from homecrm.ui.page import page_setup
 
 actor = page_setup("documents", "view")
@@ -42,10 +43,13 @@ top = st.columns(4)
 top[0].metric(_("Opening balance"), fmt.money(statement.opening, cur))
 top[1].metric(_("Debits"), fmt.money(statement.total_debit, cur))
 top[2].metric(_("Credits"), fmt.money(statement.total_credit, cur))
-top[3].metric(_("Closing balance"), fmt.money(statement.closing, cur),
-              help=_("Positive: owed by the tenant; negative: in the tenant's favour."))
+if statement.closing < 0:
+    top[3].metric(_("Closing balance"), _("{amount} in the tenant's favour").format(amount=fmt.money(-statement.closing, cur)))
+else:
+    top[3].metric(_("Closing balance"), fmt.money(statement.closing, cur), help=_("Owed by the tenant."))
 if statement.available_credit:
-    st.info(_("Credit available for the next documents: {amount}").format(amount=fmt.money(statement.available_credit, cur)))
+    st.caption(_("Of which credit not yet used by a document: {amount} (already counted in the balance).").format(
+        amount=fmt.money(statement.available_credit, cur)))
 
 KINDS = {"document": _("Rent due"), "payment": _("Payment"), "credit_note": _("Credit note"), "refund": _("Refund")}
 if statement.entries:
@@ -79,10 +83,11 @@ if actor.can("payments", "create"):
         state = st.session_state
         data = {"amount": state.get(f"{form}.amount", ""), "paid_on": state.get(f"{form}.date"),
                 "mode": state.get(f"{form}.mode"), "reference": state.get(f"{form}.reference", "")}
-        run_action(lambda s: record_payment_on_account(s, actor=actor, customer_id=tenant, data=data),
-                   success=lambda r: _("Recorded: {allocated} document(s) settled, {credit} kept as credit.").format(
-                       allocated=len(r.allocations), credit=fmt.money(r.credit, cur)), form=form)
+        run_once(form, (tenant, data), lambda s, token: record_payment_on_account(
+            s, actor=actor, customer_id=tenant, data=data, submission=token),
+            success=lambda r: _("Sum recorded. {summary}").format(summary=r.as_received().summary(fmt)))
 
+    submission_token(form)
     with st.form(form, clear_on_submit=True):
         st.markdown("**" + _("Record a sum received on account") + "**")
         st.caption(_("Allocated to the oldest unpaid documents first; any remainder is kept as credit."))
@@ -93,4 +98,4 @@ if actor.can("payments", "create"):
         row[3].text_input(_("Reference"), key=f"{form}.reference")
         show_field_error(form, "amount")
         show_field_error(form, "paid_on")
-        st.form_submit_button(_("Record the sum"), on_click=_record)
+        st.form_submit_button(_("Record the sum"), on_click=_record, key=submit_key(form))

@@ -54,3 +54,16 @@ def make_lease(
         data={"customer_id": customer.id, "unit_id": unit_obj.id, "start_date": start, "end_date": end,
               "rent": rent, "charges": charges, "deposit": "0", "due_day": 5, **lease_fields}, actor=ACTOR
     )
+
+
+def make_staff(session: Session, *, email: str, permissions, name: str = "Sam"):
+    """A staff account whose role gives exactly ``permissions``; returns its Principal.
+
+    Services re-read the account's rights at each check, so a test principal must match a real role.
+    """
+    from homecrm.security.accounts import create_user, principal_for, save_role
+
+    role = save_role(session, actor=ACTOR, name=f"Rôle de {email}", permissions=set(permissions))
+    user = create_user(session, actor=ACTOR, data={"name": name, "email": email, "role_id": role.id},
+                       password="a-long-password-1")
+    return principal_for(user)

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from homecrm import clock
 from homecrm.billing import numbering
-from homecrm.billing.documents import get_document, refresh_payment_status
+from homecrm.billing.documents import amounts_changed, get_document, refresh_payment_status
 from homecrm.billing.money import ZERO
-from homecrm.billing.payments import PAYMENT_MODE_LABELS, _new_credit, payment_mode
+from homecrm.billing.payments import PAYMENT_MODE_LABELS, _new_credit, allocate_credit, claim_submission, payment_mode
 from homecrm.errors import ConflictError, NotFoundError, ValidationError
 from homecrm.i18n import _
 from homecrm.inputs import InputModel, MoneyInput, parse_input
@@ -57,13 +57,18 @@ def _check_document(doc: RentDocument) -> None:
 
 
 def create_credit_note(
-    session: Session, *, actor: Principal, document_id: int, data: dict, issue: bool = True
+    session: Session, *, actor: Principal, document_id: int, data: dict, issue: bool = True,
+    submission: str | None = None,
 ) -> CreditNote:
-    """A credit note against ``document_id``; issued at once unless ``issue`` is False (draft)."""
+    """A credit note against ``document_id``; issued at once unless ``issue`` is False (draft).
+
+    ``submission`` is the token of the form that sent it: the same token makes one credit note.
+    """
     require(session, actor, "credit_notes", "create")
     doc = get_document(session, document_id, actor=actor)
     _check_document(doc)
     parsed = parse_input(CreditNoteInput, data)
+    claim_submission(session, submission)
     settings = load_section(session, CreditNoteSettings)
     note = CreditNote(
         document=doc, customer_id=doc.customer_id, currency=doc.currency, amount=parsed.amount,
@@ -100,12 +105,15 @@ def _split(note: CreditNote, doc: RentDocument, parsed: CreditNoteInput) -> None
         note.applied, note.refunded, note.to_credit = amount, ZERO, ZERO
         return
     if amount > doc.net_paid:
-        raise ValidationError(
-            _("Only {paid} was paid on {number}: a refund cannot be larger.").format(
-                paid=_money(doc.net_paid, doc.currency), number=doc.number
-            ),
-            field="amount",
-        )
+        if doc.net_paid <= ZERO:
+            message = _("Nothing was paid on {number}: there is nothing to refund or to keep as credit. "
+                        "Deduct the amount from what is owed instead.")
+        elif parsed.kind == "credit":
+            message = _("Only {paid} was paid on {number}: no more can be kept as the tenant's credit.")
+        else:
+            message = _("Only {paid} was paid on {number}: a refund cannot be larger.")
+        raise ValidationError(message.format(paid=_money(doc.net_paid, doc.currency), number=doc.number),
+                              field="amount")
     if parsed.kind == "credit":
         note.applied, note.refunded, note.to_credit = ZERO, ZERO, amount
         return
@@ -151,6 +159,9 @@ def issue_credit_note(session: Session, *, actor: Principal, credit_note_id: int
         note.cancels_document = True
     refresh_payment_status(doc)
     session.flush()
+    amounts_changed(session, doc)  # a payment link for the old amount is turned off
+    if note.to_credit > ZERO:
+        allocate_credit(session, actor=actor, customer_id=doc.customer_id, on=on)
     return note
 
 
@@ -220,6 +231,7 @@ def delete_credit_note(session: Session, *, actor: Principal, credit_note_id: in
     period, value = note.counter_period or "", note.counter_value or 1
     session.delete(note)
     session.flush()
+    amounts_changed(session, doc)
     # Give the number back: the counter points at it again.
     from homecrm.store.models import NumberCounter
 

@@ -272,11 +272,27 @@ def issue_document(
     doc.issued_at = clock.now()
     doc.issue_seq = numbering.take_next(session, numbering.ISSUE_SEQUENCE, "")
     session.flush()
-    # Money the tenant has in credit (an earlier over-payment) pays this document first.
-    from homecrm.billing.payments import _apply_credit
+    # Money the tenant has in credit (an earlier over-payment) pays their oldest debts, this one included.
+    from homecrm.billing.payments import allocate_credit
 
-    _apply_credit(session, actor, doc, on)
+    allocate_credit(session, actor=actor, customer_id=doc.customer_id, on=on)
+    _online_payment_link(session, doc)
     return doc
+
+
+def amounts_changed(session: Session, doc: RentDocument) -> None:
+    """After a payment, credit note or cancellation: a payment link for the old amount is turned
+    off at Stripe (and replaced when something is still owed)."""
+    from homecrm.payments.stripe_gateway import refresh_payment_links
+
+    refresh_payment_links(session, doc)
+
+
+def _online_payment_link(session: Session, doc: RentDocument) -> None:
+    """With card payment activated, a newly issued document gets its payment link (best effort)."""
+    from homecrm.payments.stripe_gateway import create_link_if_missing
+
+    create_link_if_missing(session, doc)
 
 
 def delete_draft(session: Session, *, actor: Principal, document_id: int) -> None:
@@ -567,6 +583,7 @@ def documents_for_render(session: Session, ids: list[int]) -> list[RentDocument]
         .options(
             selectinload(RentDocument.lines),
             selectinload(RentDocument.payments),
+            selectinload(RentDocument.credit_notes),
             joinedload(RentDocument.customer),
             joinedload(RentDocument.lease).joinedload(Lease.unit).joinedload(Unit.property),
         )

@@ -18,14 +18,32 @@ from homecrm.security.principal import Principal, require
 from homecrm.store.models import RentDocument
 
 
-def _link_url(session: Session, doc, ctx: DocumentContext) -> str | None:
-    """The document's Stripe link if one exists for what it owes now (never created while printing)."""
+def _link_url(session: Session, doc, ctx: DocumentContext, *, create: bool = False) -> str | None:
+    """The document's Stripe link for what it owes now; with ``create`` (a write transaction: sending,
+    the command line), created first when card payment is on and the document has none."""
     if not ctx.stripe.enabled:
         return None
-    from homecrm.payments.stripe_gateway import current_link, plan_for
+    from homecrm.payments.stripe_gateway import create_link_if_missing, current_link, plan_for
 
-    link = current_link(session, doc, plan_for(doc, ctx.stripe))
+    link = create_link_if_missing(session, doc) if create else current_link(session, doc, plan_for(doc, ctx.stripe))
     return link.url if link else None
+
+
+def ensure_links_for_printing(session: Session, *, actor: Principal, document_ids: list[int]) -> int:
+    """With card payment on, give the documents about to be printed their payment link (best effort,
+    in a write transaction before the read-only rendering); returns how many have one."""
+    from homecrm.payments.stripe_gateway import create_link_if_missing
+    from homecrm.settings import load_section
+    from homecrm.settings.sections import StripeSettings
+
+    require(session, actor, "documents", "view_own")
+    if not load_section(session, StripeSettings).enabled:
+        return 0
+    count = 0
+    for document_id in document_ids:
+        if create_link_if_missing(session, get_document(session, document_id, actor=actor)) is not None:
+            count += 1
+    return count
 
 
 def document_pdf(session: Session, *, actor: Principal, document_id: int) -> tuple[str, bytes]:

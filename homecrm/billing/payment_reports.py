@@ -1,5 +1,11 @@
 """What analysts ask of payments: who paid what, when, how, on time or late, and what is owed
-by age. The pages draw these figures; every number comes from here."""
+by age. The pages draw these figures; every number comes from here.
+
+"Collected" is the money actually received: the payments applied to documents plus the part of a
+sum kept as the tenant's credit (an excess, a sum on account, a card payment no document could
+take). Using that credit later moves no money and is not counted again; credit given by a credit
+note was never received and is not counted either.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from homecrm.billing.money import ZERO
+from homecrm.i18n import N_, _, get_language
 from homecrm.security.principal import Principal, require
-from homecrm.store.models import Lease, Payment, RentDocument, Unit
+from homecrm.store.models import CustomerCredit, Lease, Payment, Property, RentDocument, Unit
 
 AGEING_BUCKETS = ("0-30", "31-60", "61-90", "90+")
 
@@ -33,6 +40,7 @@ class PaymentRow:
     property_id: int
     document: str
     due_date: date
+    kind: str = "payment"  # payment, or "credit": received and kept as the tenant's credit
 
     @property
     def days_late(self) -> int:
@@ -71,11 +79,49 @@ def payment_rows(
                    p.document.number or "", p.document.due_date)
         for p in session.scalars(stmt).unique()
     ]
+    rows += _credit_rows(session, first=first, last=last, property_id=property_id, customer_id=customer_id, mode=mode)
+    rows.sort(key=lambda r: (r.paid_on, r.kind, r.id))
     if timing == "on_time":
         rows = [r for r in rows if r.on_time]
     elif timing == "late":
         rows = [r for r in rows if not r.on_time]
     return rows
+
+
+def _credit_rows(session: Session, *, first: date, last: date, property_id: int | None, customer_id: int | None,
+                 mode: str | None) -> list[PaymentRow]:
+    """Money received and kept as credit (not from a credit note), dated the day it was received."""
+    stmt = (
+        select(CustomerCredit)
+        .options(joinedload(CustomerCredit.customer))
+        .where(CustomerCredit.received_on >= first, CustomerCredit.received_on <= last,
+               CustomerCredit.origin_credit_note_id.is_(None))
+        .order_by(CustomerCredit.received_on, CustomerCredit.id)
+    )
+    if customer_id is not None:
+        stmt = stmt.where(CustomerCredit.customer_id == customer_id)
+    rows = []
+    for credit in session.scalars(stmt):
+        origin = session.get(Payment, credit.origin_payment_id) if credit.origin_payment_id else None
+        credit_mode = credit.mode or (origin.mode if origin else "")
+        if mode and credit_mode != mode:
+            continue
+        place = _tenant_property(session, credit.customer_id, origin)
+        if property_id is not None and (place is None or place.id != property_id):
+            continue
+        rows.append(PaymentRow(credit.id, credit.received_on, credit.amount, credit.currency, credit_mode,
+                               credit.reference or (origin.reference if origin else ""), credit.customer.display_name,
+                               credit.customer_id, place.name if place else "", place.id if place else 0, "",
+                               credit.received_on, kind="credit"))
+    return rows
+
+
+def _tenant_property(session: Session, customer_id: int, origin: Payment | None) -> Property | None:
+    if origin is not None:
+        return origin.document.lease.unit.property
+    lease = session.scalar(select(Lease).where(Lease.customer_id == customer_id)
+                           .order_by(Lease.start_date.desc(), Lease.id.desc()).limit(1))
+    return lease.unit.property if lease else None
 
 
 def collected_by_month_and_mode(rows: list[PaymentRow]) -> dict[str, dict[str, Decimal]]:
@@ -124,18 +170,39 @@ def ageing(
     return buckets
 
 
-COLUMNS = ("paid_on", "amount", "currency", "mode", "reference", "tenant", "property", "document", "due_date", "days_late")
+COLUMNS = (N_("Payment date"), N_("Amount"), N_("Currency"), N_("Mode"), N_("Reference"), N_("Tenant"),
+           N_("Property"), N_("Document"), N_("Due date"), N_("Days late"))
 
 
-def _values(row: PaymentRow) -> list:
-    return [row.paid_on.isoformat(), str(row.amount), row.currency, row.mode, row.reference, row.tenant, row.property,
-            row.document, row.due_date.isoformat(), row.days_late]
+def headers() -> list[str]:
+    return [_(c) for c in COLUMNS]
+
+
+def mode_label(code: str) -> str:
+    from homecrm.billing.payments import PAYMENT_MODE_LABELS
+
+    return _(PAYMENT_MODE_LABELS[code]) if code in PAYMENT_MODE_LABELS else code
+
+
+def document_label(row: PaymentRow) -> str:
+    return row.document if row.kind == "payment" else _("Kept as the tenant's credit")
+
+
+def _values(row: PaymentRow, decimal_separator: str) -> list:
+    from homecrm.render.formatting import format_date
+
+    # Dates as a French spreadsheet reads them; amounts with the language's decimal separator and
+    # no grouping, so the spreadsheet takes them as numbers.
+    return [format_date(row.paid_on, "d/m/Y"), str(row.amount).replace(".", decimal_separator), row.currency,
+            mode_label(row.mode), row.reference, row.tenant, row.property, document_label(row),
+            format_date(row.due_date, "d/m/Y") if row.kind == "payment" else "", row.days_late]
 
 
 def to_csv(rows: list[PaymentRow]) -> bytes:
     from homecrm.csv_export import csv_bytes
 
-    return csv_bytes([COLUMNS, *(_values(r) for r in rows)])
+    decimal_separator = "," if get_language() == "fr" else "."
+    return csv_bytes([headers(), *(_values(r, decimal_separator) for r in rows)])
 
 
 def to_excel(rows: list[PaymentRow]) -> bytes:
@@ -144,12 +211,12 @@ def to_excel(rows: list[PaymentRow]) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Paiements"
-    sheet.append(list(COLUMNS))
+    sheet.title = _("Payments")[:31]
+    sheet.append(headers())
     for r in rows:
         # openpyxl stores numbers as floats; the exact Decimal string is kept in the CSV export.
-        sheet.append([r.paid_on, r.amount, r.currency, r.mode, r.reference, r.tenant, r.property, r.document,
-                      r.due_date, r.days_late])
+        sheet.append([r.paid_on, r.amount, r.currency, mode_label(r.mode), r.reference, r.tenant, r.property,
+                      document_label(r), r.due_date if r.kind == "payment" else None, r.days_late])
     for cell in sheet["B"][1:]:
         cell.number_format = "#,##0.00"
     for column in ("A", "I"):

@@ -2,8 +2,12 @@
 
 Recording or deleting a payment re-derives the document's status, hence its title
 (avis d'échéance → reçu → quittance), in the same transaction. Money beyond what a document
-still owes is never lost: it becomes a credit on the tenant's account, used automatically by
-their next documents. A sum received "on account" is allocated to the oldest debts first.
+still owes is never lost: it becomes a credit on the tenant's account. A credit, like a sum
+received "on account", settles the tenant's oldest debts first (Code civil art. 1342-10, the
+oldest debt when the debtor did not say): at once when it is created, and each time a document is
+issued.
+
+A form's submission token (``submission``) is claimed once: a double click records one payment.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import Field, field_validator
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from homecrm import clock
@@ -26,7 +30,16 @@ from homecrm.i18n import N_, _
 from homecrm.inputs import InputModel, MoneyInput, parse_input
 from homecrm.render.formatting import Formats
 from homecrm.security.principal import Principal, require, require_visible
-from homecrm.store.models import Customer, CustomerCredit, Payment, RentDocument
+from homecrm.store.models import (
+    CreditNote,
+    Customer,
+    CustomerCredit,
+    IdempotencyKey,
+    Lease,
+    Payment,
+    RentDocument,
+)
+from homecrm.store.once import claim_once
 
 PAYMENT_MODE_LABELS: dict[str, str] = {
     "transfer": N_("Bank transfer"),
@@ -78,6 +91,23 @@ def _money(amount: Decimal, currency: str) -> str:
     return Formats().money(amount, currency)
 
 
+class DuplicateSubmission(ConflictError):
+    """The same form was submitted twice (a double click): the first submission counts."""
+
+
+def claim_submission(session: Session, submission: str | None) -> None:
+    """Refuse a second submission of the same form render (the token is claimed in this transaction)."""
+    if submission and not claim_once(session, f"form:{submission}"):
+        raise DuplicateSubmission(
+            _("This form was already submitted (double click?): it was recorded only once. If you really "
+              "meant to record it a second time, submit the form again.")
+        )
+
+
+def submission_used(session: Session, submission: str) -> bool:
+    return session.scalar(select(IdempotencyKey.id).where(IdempotencyKey.key == f"form:{submission}")) is not None
+
+
 def exact_amount(amount: Decimal, currency: str, field: str = "amount") -> Decimal:
     """Refuse an amount finer than the currency allows (50.5 JPY)."""
     try:
@@ -115,17 +145,23 @@ def _new_credit(session: Session, *, customer_id: int, currency: str, amount: De
 
 
 def _settle(session: Session, doc: RentDocument) -> None:
+    from homecrm.billing.documents import amounts_changed
+
     session.flush()
     session.refresh(doc, ["payments"])
     refresh_payment_status(doc)
     session.flush()
+    amounts_changed(session, doc)
 
 
 def record_payment(
     session: Session, *, actor: Principal, document_id: int, data: dict[str, Any] | PaymentInput,
-    provider: str = "", external_id: str | None = None,
+    provider: str = "", external_id: str | None = None, submission: str | None = None,
 ) -> Payment:
-    """Record money received for a document; any excess becomes the tenant's credit."""
+    """Record money received for a document; any excess becomes the tenant's credit.
+
+    ``submission`` is the token of the form that sent it: the same token is recorded once.
+    """
     require(session, actor, "payments", "create")
     doc = get_document(session, document_id, actor=actor)
     parsed = parse_input(PaymentInput, data)
@@ -135,6 +171,7 @@ def record_payment(
         raise ConflictError(
             _("{number} is already paid: record the sum on the tenant's account instead.").format(number=doc.number)
         )
+    claim_submission(session, submission)
     applied = min(parsed.amount, doc.balance)
     excess = parsed.amount - applied
     payment = Payment(
@@ -143,11 +180,12 @@ def record_payment(
         receipt_key=uuid.uuid4().hex,
     )
     session.add(payment)
+    _settle(session, doc)
     if excess > ZERO:
         _new_credit(session, customer_id=doc.customer_id, currency=doc.currency, amount=excess,
-                    received_on=parsed.paid_on, origin_payment=payment,
+                    received_on=parsed.paid_on, origin_payment=payment, mode=parsed.mode, reference=parsed.reference,
                     note=_("Over-payment on {number}").format(number=doc.number))
-    _settle(session, doc)
+        allocate_credit(session, actor=actor, customer_id=doc.customer_id, on=parsed.paid_on)
     return payment
 
 
@@ -159,13 +197,46 @@ class Allocation:
 
 
 @dataclass(frozen=True)
+class MoneyReceived:
+    """What one sum received became: the documents it settled and the part kept as credit."""
+
+    received: Decimal
+    currency: str
+    allocations: tuple[Allocation, ...]
+    credit: Decimal
+
+    def summary(self, fmt: Formats) -> str:
+        cur = self.currency
+        parts = [_("{amount} on {number}").format(amount=fmt.money(a.amount, cur), number=a.number)
+                 for a in self.allocations]
+        if self.credit > ZERO:
+            parts.append(_("{amount} kept as the tenant's credit").format(amount=fmt.money(self.credit, cur)))
+        return _("{received} received: {parts}.").format(received=fmt.money(self.received, cur), parts=", ".join(parts))
+
+
+def money_received(session: Session, payment: Payment) -> MoneyReceived:
+    """The sum a recorded payment came from, with the credit its excess created."""
+    doc = payment.document
+    credit = sum(session.scalars(select(CustomerCredit.amount).where(CustomerCredit.origin_payment_id == payment.id)),
+                 ZERO)
+    return MoneyReceived(received=payment.amount + credit, currency=doc.currency,
+                         allocations=(Allocation(doc.id, doc.number or "", payment.amount),), credit=Decimal(credit))
+
+
+@dataclass(frozen=True)
 class OnAccountResult:
     allocations: list[Allocation]
     credit: Decimal
+    received: Decimal = ZERO
+    currency: str = "EUR"
+
+    def as_received(self) -> MoneyReceived:
+        return MoneyReceived(self.received, self.currency, tuple(self.allocations), self.credit)
 
 
 def record_payment_on_account(
     session: Session, *, actor: Principal, customer_id: int, data: dict[str, Any] | PaymentInput,
+    submission: str | None = None,
 ) -> OnAccountResult:
     """A sum received from a tenant, spread over their unpaid documents, oldest due date first."""
     require(session, actor, "payments", "create")
@@ -176,6 +247,14 @@ def record_payment_on_account(
     parsed = parse_input(PaymentInput, data)
     if parsed.paid_on > clock.today():
         raise ValidationError(_("The payment date is in the future."), field="paid_on")
+    first_lease = session.scalar(select(func.min(Lease.start_date)).where(Lease.customer_id == customer_id))
+    if first_lease is not None and parsed.paid_on < first_lease:
+        raise ValidationError(
+            _("The payment date is before the tenant's first lease (which starts on {date}).").format(
+                date=Formats().date(first_lease)),
+            field="paid_on",
+        )
+    claim_submission(session, submission)
     open_docs = [
         d for d in session.scalars(
             select(RentDocument)
@@ -188,7 +267,8 @@ def record_payment_on_account(
     remaining = parsed.amount
     allocations: list[Allocation] = []
     first_payment: Payment | None = None
-    currency = open_docs[0].currency if open_docs else "EUR"
+    currency = open_docs[0].currency if open_docs else _tenant_currency(session, customer_id)
+    exact_amount(parsed.amount, currency)
     for doc in open_docs:
         if remaining <= ZERO:
             break
@@ -204,7 +284,28 @@ def record_payment_on_account(
         _new_credit(session, customer_id=customer_id, currency=currency, amount=remaining, received_on=parsed.paid_on,
                     origin_payment=first_payment, note=_("Payment on account {reference}").format(reference=parsed.reference).strip(),
                     mode=parsed.mode, reference=parsed.reference)
-    return OnAccountResult(allocations=allocations, credit=remaining)
+        # Documents issued after the date of the sum: the credit pays them, oldest first.
+        allocate_credit(session, actor=actor, customer_id=customer_id, on=parsed.paid_on)
+    return OnAccountResult(allocations=allocations, credit=remaining, received=parsed.amount, currency=currency)
+
+
+def _tenant_currency(session: Session, customer_id: int) -> str:
+    currency = session.scalar(select(Lease.currency).where(Lease.customer_id == customer_id)
+                              .order_by(Lease.start_date.desc(), Lease.id.desc()).limit(1))
+    return currency or "EUR"
+
+
+def receive_as_credit(
+    session: Session, *, actor: Principal, customer_id: int, currency: str, amount: Decimal, received_on: date,
+    mode: str, reference: str = "", note: str = "",
+) -> CustomerCredit:
+    """Money received that no document can take (e.g. a card payment of a document cancelled or
+    paid meanwhile): kept in full as the tenant's credit, then used for their oldest debts."""
+    require(session, actor, "payments", "create")
+    credit = _new_credit(session, customer_id=customer_id, currency=currency, amount=amount, received_on=received_on,
+                         note=note, mode=mode, reference=reference)
+    allocate_credit(session, actor=actor, customer_id=customer_id, on=received_on)
+    return credit
 
 
 def apply_credit(session: Session, *, actor: Principal, document_id: int, on: date | None = None) -> Decimal:
@@ -214,13 +315,35 @@ def apply_credit(session: Session, *, actor: Principal, document_id: int, on: da
     return _apply_credit(session, actor, doc, on or doc.issued_on or clock.today())
 
 
+def allocate_credit(session: Session, *, actor: Principal, customer_id: int, on: date) -> Decimal:
+    """Spend the tenant's available credit on their unpaid documents, oldest due date first.
+
+    Called whenever credit appears (excess payment, credit note kept as credit, sum on account)
+    and whenever a document is issued: an older debt is never left unpaid while credit waits.
+    """
+    open_docs = session.scalars(
+        select(RentDocument)
+        .where(RentDocument.customer_id == customer_id, RentDocument.state == "issued",
+               RentDocument.payment_status != "paid")
+        .order_by(RentDocument.due_date, RentDocument.id)
+    ).all()
+    used = ZERO
+    for doc in open_docs:
+        if doc.balance > ZERO:
+            used += _apply_credit(session, actor, doc, max(on, doc.issued_on or on))
+    return used
+
+
 def _apply_credit(session: Session, actor: Principal, doc: RentDocument, on: date) -> Decimal:
     if doc.state != "issued" or doc.balance <= ZERO:
         return ZERO
+    # Paid money a credit note of this very document moved to the credit does not pay it back.
+    own_notes = select(CreditNote.id).where(CreditNote.document_id == doc.id)
     credits = session.scalars(
         select(CustomerCredit)
         .where(CustomerCredit.customer_id == doc.customer_id, CustomerCredit.remaining > 0,
-               CustomerCredit.currency == doc.currency)
+               CustomerCredit.currency == doc.currency,
+               or_(CustomerCredit.origin_credit_note_id.is_(None), CustomerCredit.origin_credit_note_id.not_in(own_notes)))
         .order_by(CustomerCredit.received_on, CustomerCredit.id)
     ).all()
     used = ZERO
@@ -236,6 +359,31 @@ def _apply_credit(session: Session, actor: Principal, doc: RentDocument, on: dat
     if used:
         _settle(session, doc)
     return used
+
+
+@dataclass(frozen=True)
+class CreditRow:
+    customer_id: int
+    tenant: str
+    received_on: date
+    amount: Decimal
+    remaining: Decimal
+    currency: str
+    mode: str
+    reference: str
+    note: str
+
+
+def list_available_credits(session: Session, *, actor: Principal) -> list[CreditRow]:
+    """Credit still in tenants' favour (not yet used by a document), oldest first."""
+    from sqlalchemy.orm import joinedload
+
+    require(session, actor, "payments", "view")
+    credits = session.scalars(select(CustomerCredit).options(joinedload(CustomerCredit.customer))
+                              .where(CustomerCredit.remaining > 0)
+                              .order_by(CustomerCredit.received_on, CustomerCredit.id))
+    return [CreditRow(c.customer_id, c.customer.display_name, c.received_on, c.amount, c.remaining, c.currency,
+                      c.mode, c.reference, c.note) for c in credits]
 
 
 def available_credit(session: Session, *, actor: Principal, customer_id: int) -> Decimal:

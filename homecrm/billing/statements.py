@@ -1,9 +1,13 @@
 """Tenant statement (relevé de compte): every due, payment, credit note and refund with a
 running balance; payments are shown against the debts they settled, oldest first.
 
-Debits are what the tenant owes (documents on their due date, refunds paid out); credits are what
+Every line is dated by when it happened: a document on its issue date (its due date is shown
+with it), a payment on the day it was received, a credit note on its issue date, a refund on the
+day it was paid out — so a statement up to a given day counts everything known on that day, and
+nothing twice. Debits are what the tenant owes (documents, refunds paid out); credits are what
 they gave or were credited (money received, credit notes). Using earlier credit to pay a document
-moves no money and is not a line of its own; the balance already reflects it.
+moves no money and is not a line of its own; the balance already reflects it, and money in the
+tenant's favour shows as a negative balance ("in your favour"), never as a separate figure.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class StatementEntry:
     credit: Decimal
     balance: Decimal = ZERO
     period: date | None = None  # documents: their month
+    due_date: date | None = None  # documents
     mode: str = ""  # payments and refunds
     allocations: tuple[tuple[str, Decimal], ...] = ()  # payments: (document number, amount) settled
     kept_as_credit: Decimal = ZERO
@@ -48,6 +53,7 @@ class Statement:
     currency: str
     opening: Decimal
     entries: list[StatementEntry] = field(default_factory=list)
+    # Credit not yet used by a document: already part of the (negative) closing balance.
     available_credit: Decimal = ZERO
 
     @property
@@ -71,8 +77,8 @@ def _movements(session: Session, customer_id: int) -> list[StatementEntry]:
         .options(selectinload(RentDocument.payments))
     ).all()
     for doc in docs:
-        moves.append((0, StatementEntry(doc.due_date, "document", doc.number or "", doc.total, ZERO,
-                                        period=doc.period_start)))
+        moves.append((0, StatementEntry(doc.issued_on or doc.period_start, "document", doc.number or "", doc.total,
+                                        ZERO, period=doc.period_start, due_date=doc.due_date)))
     # Money received: one sum may be spread over several documents and leave a credit.
     receipts: dict[str, list[Payment]] = defaultdict(list)
     for doc in docs:

@@ -146,7 +146,7 @@ def send_document_email(
         raise ValidationError(refused, field="to")
     recipients = _check_recipients(to or draft.to)
     ctx = DocumentContext.load(session)
-    link = _link_url(session, doc, ctx)
+    link = _link_url(session, doc, ctx, create=True)
     values = document_values(doc, ctx, link_url=link)
     final_subject, final_body = _final_texts(subject, body, DOCUMENT_FIELDS, values, draft.subject, draft.body)
     pdf = render_rent_document_pdf(doc, ctx, link_url=link)

@@ -5,8 +5,14 @@ Payment Link (hosted by Stripe, valid until paid; replaced when the amount chang
 the document number as ``client_reference_id`` and in its metadata, which Stripe copies to the
 Checkout Session. Money comes back two ways — ``sync_payments`` polling completed sessions, and
 the webhook receiver — through the one idempotent ``record_checkout_session``: each Stripe event
-id and each payment intent id is stored under a unique constraint, so the same payment is never
+id and each Checkout Session id is stored under a unique constraint, so the same payment is never
 recorded twice, whatever arrives and in whichever order.
+
+Money Stripe received is never dropped: when the document can no longer take it (cancelled, or
+paid by other means meanwhile) it is kept in full as the tenant's credit, with the Stripe
+reference, and reported as such. A link whose amount is no longer what the document owes (paid,
+cancelled, part paid, credited) is turned off at Stripe and replaced when something is still
+owed; a link that could not be turned off (Stripe unreachable) is retried by the next sync.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -26,16 +32,17 @@ from sqlalchemy.orm import Session
 from homecrm import clock
 from homecrm.billing.documents import find_by_number, get_document
 from homecrm.billing.money import ZERO, from_minor_units, to_minor_units
-from homecrm.billing.payments import record_payment
+from homecrm.billing.payments import money_received, receive_as_credit, record_payment
 from homecrm.errors import HomecrmError
 from homecrm.i18n import _
 from homecrm.payments.fees import charge_with_fee, may_charge_fee
 from homecrm.render.placeholders import render_template
 from homecrm.security.principal import Principal, require
 from homecrm.settings import load_section
-from homecrm.settings.base import secret_value
+from homecrm.settings.base import secret_value, unreadable_secrets
 from homecrm.settings.sections import StripeSettings
 from homecrm.store.models import Payment, RentDocument, StripeEvent, StripePaymentLink
+from homecrm.store.once import claim_once
 
 log = logging.getLogger(__name__)
 API_BASE_ENV = "HOMECRM_STRIPE_API_BASE"  # tests point the SDK at a local server
@@ -45,12 +52,24 @@ class StripeGatewayError(HomecrmError):
     """Stripe refused or could not be reached; the message says what to do."""
 
 
-def client(settings: StripeSettings) -> stripe.StripeClient:
+TIMEOUT_SECONDS = 20  # calls made while a payment is being recorded must not hang for minutes
+
+
+def key_unreadable(session: Session) -> bool:
+    """The stored Stripe secret key cannot be decrypted with the current key (lost or replaced key file)."""
+    return "secret_key" in unreadable_secrets(session, StripeSettings)
+
+
+def client(settings: StripeSettings, session: Session | None = None) -> stripe.StripeClient:
     key = secret_value(settings.secret_key)
     if not key:
+        if session is not None and key_unreadable(session):
+            raise StripeGatewayError(_("The stored Stripe secret key cannot be decrypted with this installation's "
+                                       "secret key: type it again in Settings > Payment gateways."))
         raise StripeGatewayError(_("Stripe has no secret key yet (Settings > Payment gateways)."))
     base = os.environ.get(API_BASE_ENV)
-    return stripe.StripeClient(key, base_addresses={"api": base} if base else None, max_network_retries=1)
+    return stripe.StripeClient(key, base_addresses={"api": base} if base else None, max_network_retries=1,
+                               http_client=stripe.new_default_http_client(timeout=TIMEOUT_SECONDS))
 
 
 def _explain(exc: stripe.StripeError) -> StripeGatewayError:
@@ -71,10 +90,11 @@ def test_connection(session: Session, *, actor: Principal) -> str:
     require(session, actor, "settings", "edit")
     settings = load_section(session, StripeSettings)
     try:
-        balance = client(settings).v1.balance.retrieve()
+        balance = client(settings, session).v1.balance.retrieve()
     except stripe.StripeError as exc:
         raise _explain(exc) from None
-    mode = "live" if balance.get("livemode") else "test"
+    # A StripeObject is not a dict (stripe ≥ 15): read the attribute.
+    mode = _("live") if getattr(balance, "livemode", False) else _("test")
     return _("Connected to Stripe ({mode} mode).").format(mode=mode)
 
 
@@ -141,7 +161,11 @@ def ensure_payment_link(session: Session, *, actor: Principal, document_id: int)
     existing = current_link(session, doc, plan)
     if existing is not None:
         return existing
-    api = client(settings)
+    return _create_link(session, doc, settings, plan)
+
+
+def _create_link(session: Session, doc: RentDocument, settings: StripeSettings, plan: LinkPlan) -> StripePaymentLink:
+    api = client(settings, session)
     amount_minor = to_minor_units(plan.charge, plan.currency)
     description = render_template(settings.description, {
         "invoice_number": doc.number, "client_name": doc.customer.display_name,
@@ -150,12 +174,8 @@ def ensure_payment_link(session: Session, *, actor: Principal, document_id: int)
     metadata = {"document_number": doc.number or "", "tenant_id": str(doc.customer_id),
                 "rent_amount": str(plan.rent), "homecrm_document_id": str(doc.id)}
     methods = ["card", "ideal"] if settings.ideal and plan.currency == "EUR" else ["card"]
+    _retire(session, api, [link for link in _active_links(session, doc)])
     try:
-        for old in session.scalars(select(StripePaymentLink).where(StripePaymentLink.document_id == doc.id,
-                                                                   StripePaymentLink.active.is_(True))):
-            api.v1.payment_links.update(old.link_id, params={"active": False},
-                                        options={"idempotency_key": f"homecrm-link-off-{old.link_id}"})
-            old.active = False
         link = api.v1.payment_links.create(
             params={
                 "line_items": [{"quantity": 1, "price_data": {
@@ -166,7 +186,7 @@ def ensure_payment_link(session: Session, *, actor: Principal, document_id: int)
                 "payment_method_types": methods,
                 "restrictions": {"completed_sessions": {"limit": 1}},
             },
-            options={"idempotency_key": f"homecrm-link-{doc.id}-{amount_minor}"},
+            options={"idempotency_key": f"homecrm-link-{doc.id}-{amount_minor}-{_link_count(session, doc)}"},
         )
     except stripe.StripeError as exc:
         raise _explain(exc) from None
@@ -178,14 +198,106 @@ def ensure_payment_link(session: Session, *, actor: Principal, document_id: int)
     return record
 
 
+def _link_count(session: Session, doc: RentDocument) -> int:
+    """Links this document had: a new link for an amount it owed before is a new Stripe request."""
+    return len(session.scalars(select(StripePaymentLink.id).where(StripePaymentLink.document_id == doc.id)).all())
+
+
+def _active_links(session: Session, doc: RentDocument) -> list[StripePaymentLink]:
+    return list(session.scalars(select(StripePaymentLink).where(StripePaymentLink.document_id == doc.id,
+                                                                StripePaymentLink.active.is_(True))))
+
+
+def _retire(session: Session, api: stripe.StripeClient, links: list[StripePaymentLink]) -> bool:
+    """Turn links off at Stripe; one that Stripe did not confirm stays active here, to retry."""
+    done = True
+    for link in links:
+        try:
+            api.v1.payment_links.update(link.link_id, params={"active": False},
+                                        options={"idempotency_key": f"homecrm-link-off-{link.link_id}"})
+        except stripe.StripeError as exc:
+            log.warning("Stripe payment link %s could not be turned off: %s", link.link_id, type(exc).__name__)
+            done = False
+            continue
+        link.active = False
+    session.flush()
+    return done
+
+
+def refresh_payment_links(session: Session, doc: RentDocument) -> None:
+    """After the amount owed changed: turn off the links for another amount, and put a link for the
+    new amount in their place while something is still owed. Never fails the caller's action."""
+    active = _active_links(session, doc)
+    if not active:
+        return
+    settings = load_section(session, StripeSettings)
+    plan = plan_for(doc, settings)
+    wanted = to_minor_units(plan.charge, plan.currency) if plan.available else None
+    stale = [link for link in active if link.amount_minor != wanted]
+    if not stale:
+        return
+    try:
+        api = client(settings, session)
+    except StripeGatewayError as exc:
+        log.warning("stale Stripe payment links of %s not turned off: %s", doc.number, exc)
+        return
+    _retire(session, api, stale)
+    if plan.available and current_link(session, doc, plan) is None:
+        _create_link_quietly(session, doc, settings, plan)
+
+
+def create_link_if_missing(session: Session, doc: RentDocument) -> StripePaymentLink | None:
+    """With Stripe activated, the link a document should carry: created now if missing (best effort)."""
+    settings = load_section(session, StripeSettings)
+    plan = plan_for(doc, settings)
+    if not plan.available:
+        return None
+    return current_link(session, doc, plan) or _create_link_quietly(session, doc, settings, plan)
+
+
+def _create_link_quietly(session: Session, doc: RentDocument, settings: StripeSettings,
+                         plan: LinkPlan) -> StripePaymentLink | None:
+    try:
+        with session.begin_nested():
+            return _create_link(session, doc, settings, plan)
+    except StripeGatewayError as exc:
+        log.warning("no Stripe payment link for %s: %s", doc.number, exc)
+        return None
+
+
+def retry_stale_links(session: Session) -> None:
+    """Turn off the links still active here though their document no longer owes their amount
+    (Stripe could not be reached when the amount changed). Each sync run calls it."""
+    doc_ids = sorted(set(session.scalars(
+        select(StripePaymentLink.document_id).where(StripePaymentLink.active.is_(True)))))
+    for doc_id in doc_ids:
+        refresh_payment_links(session, session.get(RentDocument, doc_id))
+
+
 # money received ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # recorded / duplicate / already-recorded / not-paid / unknown-document / ignored
+    # recorded / credited / duplicate / already-recorded / not-paid / unknown-document;
+    # ignored: an event of a kind not handled
+    status: str
     document_number: str = ""
-    amount: Decimal = ZERO
+    amount: Decimal = ZERO  # all Stripe received for the rent (the card fee of a business excluded)
+    credit: Decimal = ZERO  # the part of it kept as the tenant's credit
+    currency: str = "EUR"
+    reason: str = ""  # why the money went to the tenant's credit
+
+    def line(self, fmt) -> str:
+        """One line for the sync report (CLI and page)."""
+        amount = fmt.money(self.amount, self.currency)
+        if self.status == "credited":
+            return _("{number}: {amount} kept as the tenant's credit ({reason})").format(
+                number=self.document_number, amount=amount, reason=self.reason)
+        if self.credit > ZERO:
+            return _("{number}: {amount} recorded, of which {credit} kept as the tenant's credit").format(
+                number=self.document_number, amount=amount, credit=fmt.money(self.credit, self.currency))
+        return _("{number}: {amount} recorded").format(number=self.document_number, amount=amount)
 
 
 def _find_document(session: Session, actor: Principal, checkout: dict) -> RentDocument | None:
@@ -208,6 +320,14 @@ def _find_document(session: Session, actor: Principal, checkout: dict) -> RentDo
     return None
 
 
+def _why_not_payable(doc: RentDocument) -> str:
+    if doc.state == "cancelled":
+        return _("{number} was cancelled").format(number=doc.number)
+    if doc.state != "issued":
+        return _("{number} is not issued").format(number=doc.number)
+    return _("{number} was already paid").format(number=doc.number)
+
+
 def record_checkout_session(
     session: Session, *, actor: Principal, checkout: dict, event_id: str, event_type: str
 ) -> Outcome:
@@ -218,9 +338,10 @@ def record_checkout_session(
     intent = checkout.get("payment_intent") or ""
     if isinstance(intent, dict):
         intent = intent.get("id", "")
+    checkout_id = checkout.get("id") or intent
     try:
         with session.begin_nested():
-            session.add(StripeEvent(event_id=event_id, type=event_type, payment_intent=intent))
+            session.add(StripeEvent(event_id=event_id, type=event_type, payment_intent=intent or checkout_id))
             session.flush()
     except IntegrityError:
         return Outcome("duplicate")
@@ -233,47 +354,68 @@ def record_checkout_session(
 
     if checkout.get("payment_status") != "paid":
         return done(Outcome("not-paid"))
-    if intent and session.scalar(select(Payment.id).where(Payment.external_id == intent)):
+    known = [key for key in (intent, checkout_id) if key]
+    if known and session.scalar(select(Payment.id).where(Payment.external_id.in_(known))):
         return done(Outcome("already-recorded"))
     doc = _find_document(session, actor, checkout)
     if doc is None:
-        log.warning("Stripe payment %s for an unknown document", intent)
+        log.warning("Stripe payment %s for an unknown document", checkout_id)
         return done(Outcome("unknown-document"))
+    # The Checkout Session is the payment: booked once, whether it carries a payment intent or not.
+    if not claim_once(session, f"stripe-checkout:{checkout_id}"):
+        return done(Outcome("already-recorded", doc.number or ""))
     currency = (checkout.get("currency") or doc.currency).upper()
     received = from_minor_units(int(checkout.get("amount_total") or 0), currency)
     metadata = checkout.get("metadata") or {}
     rent = Decimal(metadata["rent_amount"]) if metadata.get("rent_amount") else received
     amount = min(rent, received)  # the fee (businesses only) is not rent
     paid_at = datetime.fromtimestamp(int(checkout.get("created") or clock.now().timestamp()), UTC)
-    paid_on = max(paid_at.date(), doc.issued_on or paid_at.date())
-    try:
-        with session.begin_nested():
-            record_payment(session, actor=actor, document_id=doc.id, provider="stripe", external_id=intent or None,
-                           data={"amount": amount, "paid_on": min(paid_on, clock.today()), "mode": "card",
-                                 "reference": intent or checkout.get("id", "")})
-    except IntegrityError:
-        return done(Outcome("already-recorded", doc.number or ""))
-    except HomecrmError as exc:
-        log.warning("Stripe payment %s not recorded on %s: %s", intent, doc.number, exc)
-        return done(Outcome("ignored", doc.number or ""))
-    for link in session.scalars(select(StripePaymentLink).where(StripePaymentLink.document_id == doc.id)):
-        link.active = False
-    return done(Outcome("recorded", doc.number or "", amount))
+    received_on = min(paid_at.date(), clock.today())
+    reference = intent or checkout_id
+    reason = ""
+    if doc.state == "issued" and doc.balance > ZERO and currency == doc.currency:
+        try:
+            with session.begin_nested():
+                payment = record_payment(
+                    session, actor=actor, document_id=doc.id, provider="stripe", external_id=reference,
+                    data={"amount": amount, "paid_on": min(max(received_on, doc.issued_on or received_on), clock.today()),
+                          "mode": "card", "reference": reference})
+        except HomecrmError as exc:
+            reason = str(exc)
+        else:
+            kept = money_received(session, payment).credit
+            if kept:
+                log.warning("Stripe payment %s on %s: %s kept as the tenant's credit", reference, doc.number, kept)
+            return done(Outcome("recorded", doc.number or "", amount, kept, currency))
+    if not reason and currency != doc.currency:
+        reason = _("paid in {paid}, {number} is in {currency}").format(paid=currency, number=doc.number,
+                                                                      currency=doc.currency)
+    reason = reason or _why_not_payable(doc)
+    receive_as_credit(session, actor=actor, customer_id=doc.customer_id, currency=currency, amount=amount,
+                      received_on=received_on, mode="card", reference=reference,
+                      note=_("Card payment for {number} ({reason})").format(number=doc.number, reason=reason))
+    log.warning("Stripe payment %s kept as the tenant's credit: %s", reference, reason)
+    return done(Outcome("credited", doc.number or "", amount, amount, currency, reason))
 
 
 @dataclass(frozen=True)
 class SyncResult:
     seen: int
     recorded: list[Outcome]
+    credited: list[Outcome] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return _("{seen} Stripe payment(s) checked, {recorded} recorded, {credited} kept as tenant credit.").format(
+            seen=self.seen, recorded=len(self.recorded), credited=len(self.credited))
 
 
 def sync_payments(session: Session, *, actor: Principal, days: int = 35) -> SyncResult:
     """Poll Stripe for completed Checkout Sessions of the last ``days`` and record the paid ones."""
     require(session, actor, "payments", "create")
     settings = load_section(session, StripeSettings)
-    api = client(settings)
+    api = client(settings, session)
     since = int((clock.now() - timedelta(days=days)).timestamp())
-    seen, recorded = 0, []
+    seen, recorded, credited = 0, [], []
     try:
         page = api.v1.checkout.sessions.list(params={"status": "complete", "limit": 100, "created": {"gte": since}})
         for checkout in page.auto_paging_iter():
@@ -282,9 +424,12 @@ def sync_payments(session: Session, *, actor: Principal, days: int = 35) -> Sync
                                               event_type="checkout.session.synced")
             if outcome.status == "recorded":
                 recorded.append(outcome)
+            elif outcome.status == "credited":
+                credited.append(outcome)
     except stripe.StripeError as exc:
         raise _explain(exc) from None
-    return SyncResult(seen=seen, recorded=recorded)
+    retry_stale_links(session)
+    return SyncResult(seen=seen, recorded=recorded, credited=credited)
 
 
 HANDLED_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")

@@ -37,7 +37,10 @@ def make_handler(factory: sessionmaker[Session]):
             if self.path.rstrip("/") != "/stripe/webhook":
                 self._reply(404, {"error": "not found"})
                 return
-            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:  # "Content-Length: abc"
+                length = -1
             if length <= 0 or length > MAX_BODY:
                 self._reply(400, {"error": "bad length"})
                 return
@@ -53,7 +56,10 @@ def make_handler(factory: sessionmaker[Session]):
                 log.exception("webhook failed")
                 self._reply(500, {"error": "internal error"})
                 return
-            self._reply(200, {"status": outcome.status})
+            body = {"status": outcome.status}
+            if outcome.status == "credited":  # paid on a cancelled or already paid document: kept as credit
+                body["detail"] = outcome.reason
+            self._reply(200, body)
 
         def log_message(self, fmt: str, *args) -> None:
             log.info("%s %s", self.address_string(), fmt % args)

@@ -11,6 +11,7 @@ from babel import Locale
 
 from homecrm.billing.documents import LINE_LABELS, STATUS_LABELS, document_status, document_title, is_overdue
 from homecrm.billing.payments import PAYMENT_MODE_LABELS
+from homecrm.billing.money import ZERO
 from homecrm.billing.periods import Month
 from homecrm.billing.words import amount_in_words
 from homecrm import clock
@@ -164,6 +165,21 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str, *, li
     received = [p for p in doc.payments]
     dates = ", ".join(dict.fromkeys(fmt.date(p.paid_on) for p in received))
     paid_status = doc.payment_status
+    # Money received then given back (refund) or moved to the tenant's credit by a credit note:
+    # a reçu acknowledges the sums actually received, and says what became of them.
+    notes = [n for n in doc.credit_notes if n.state == "issued"]
+    returned = [(n, n.refunded, n.to_credit) for n in notes if n.refunded or n.to_credit]
+    refunded = sum((n.refunded for n in notes), ZERO)
+    to_credit = sum((n.to_credit for n in notes), ZERO)
+    gross = doc.amount_paid or ZERO
+
+    def returned_sentence() -> str:
+        parts = []
+        if refunded:
+            parts.append(_("{amount} was refunded").format(amount=fmt.money(refunded, currency)))
+        if to_credit:
+            parts.append(_("{amount} was kept as the tenant's credit").format(amount=fmt.money(to_credit, currency)))
+        return _("Of the sums received, {parts}.").format(parts=_(" and ").join(parts)) if parts else ""
     commercial = doc.lease.regime == "commercial"
     if doc.state == "cancelled":
         legal = [_("This document was cancelled by a credit note; nothing remains due.")]
@@ -183,6 +199,8 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str, *, li
             ),
             ngettext("Payment received on {dates}.", "Payments received on {dates}.", len(received)).format(dates=dates),
         ]
+        if returned:
+            legal.insert(1, returned_sentence())
     elif paid_status == "partial":
         legal = [
             (_(
@@ -194,13 +212,15 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str, *, li
                 "receipt from {tenant} of the sum of {amount}{words} as a part payment of the rent and "
                 "charges of the period from {start} to {end}, which amount to {total}. Balance still due: {balance}."
             )).format(
-                landlord=landlord, tenant=tenant, amount=fmt.money(doc.net_paid, currency),
-                words=words(doc.net_paid), start=start, end=end,
+                landlord=landlord, tenant=tenant, amount=fmt.money(gross, currency),
+                words=words(gross), start=start, end=end,
                 total=fmt.money(doc.amount_due, currency), balance=fmt.money(doc.balance, currency),
             ),
             ngettext("Payment received on {dates}.", "Payments received on {dates}.", len(received)).format(dates=dates),
             _("This receipt is not a rent receipt (quittance): the rent of the period has not been paid in full."),
         ]
+        if returned:
+            legal.insert(1, returned_sentence())
     else:
         legal = [
             _(
@@ -219,7 +239,25 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str, *, li
     payments = [
         {"date": fmt.date(p.paid_on), "mode": _(PAYMENT_MODE_LABELS[p.mode]), "amount": fmt.money(p.amount, currency)}
         for p in received
-    ] if ctx.pdf.show_payments else []
+    ]
+    for note, back, kept in returned:
+        if back:
+            payments.append({"date": fmt.date(note.refund_date or note.issued_on),
+                             "mode": _("Refunded ({mode}), credit note {number}").format(
+                                 mode=_(PAYMENT_MODE_LABELS.get(note.refund_mode, note.refund_mode)).lower(),
+                                 number=note.number),
+                             "amount": fmt.money(-back, currency)})
+        if kept:
+            payments.append({"date": fmt.date(note.issued_on),
+                             "mode": _("Kept as the tenant's credit, credit note {number}").format(number=note.number),
+                             "amount": fmt.money(-kept, currency)})
+    if not ctx.pdf.show_payments:
+        payments = []
+    returned_lines = []
+    if refunded:
+        returned_lines.append((_("Refunded"), fmt.money(-refunded, currency)))
+    if to_credit:
+        returned_lines.append((_("Kept as the tenant's credit"), fmt.money(-to_credit, currency)))
     signed_on = max((p.paid_on for p in received), default=None) or doc.issued_on or doc.period_start
     place = ctx.company.city
     signed_at = (
@@ -249,8 +287,9 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str, *, li
         "total_label": _("Total incl. tax") if has_tax else _("Total"),
         "total": fmt.money(doc.total, currency),
         "credit_lines": credit_lines,
-        "paid_line": ctx.pdf.show_payments and paid_status != "unpaid",
-        "paid": fmt.money(doc.net_paid, currency),
+        "paid_line": ctx.pdf.show_payments and (paid_status != "unpaid" or gross > 0),
+        "paid": fmt.money(gross, currency),
+        "returned_lines": returned_lines if ctx.pdf.show_payments else [],
         "balance_line": ctx.pdf.show_payments and doc.balance > 0 and paid_status != "unpaid",
         "balance": fmt.money(doc.balance, currency),
         "payments": payments,

@@ -22,7 +22,8 @@ def statement_view(statement: Statement, customer: Customer, ctx: DocumentContex
     def label(e) -> tuple[str, str]:
         mode = _(PAYMENT_MODE_LABELS.get(e.mode, e.mode)).lower() if e.mode else ""
         if e.kind == "document":
-            return _("Rent due for {month}").format(month=fmt.month(e.period)), ""
+            due = _("due on {date}").format(date=fmt.date(e.due_date)) if e.due_date else ""
+            return _("Rent due for {month}").format(month=fmt.month(e.period)), due
         if e.kind == "payment":
             detail = _("Settles {allocation}").format(
                 allocation=", ".join(f"{n} ({fmt.money(a, cur)})" for n, a in e.allocations)) if e.allocations else ""
@@ -37,9 +38,13 @@ def statement_view(statement: Statement, customer: Customer, ctx: DocumentContex
     if closing > 0:
         closing_label, legal = _("Balance due"), [_("Please pay the balance due of {amount}.").format(amount=fmt.money(closing, cur))]
     elif closing < 0:
-        closing_label, legal = _("Balance in your favour"), [_("Your account is in credit by {amount}.").format(amount=fmt.money(-closing, cur))]
+        closing_label, legal = _("Balance in your favour"), [
+            _("Your account is in credit by {amount}: it will pay your next documents.").format(
+                amount=fmt.money(-closing, cur))]
     else:
         closing_label, legal = _("Balance"), [_("Your account is settled.")]
+    if statement.opening < 0 or any(e.balance < 0 for e in statement.entries):
+        legal.append(_("A negative balance is in your favour."))
     return {
         "lang": lang,
         "title": _("Account statement"),
@@ -60,7 +65,6 @@ def statement_view(statement: Statement, customer: Customer, ctx: DocumentContex
         "total_credit": fmt.money(statement.total_credit, cur),
         "closing_label": closing_label,
         "closing": fmt.money(abs(closing), cur),
-        "available_credit": fmt.money(statement.available_credit, cur) if statement.available_credit else "",
         "legal": legal,
         "page_label_css": css_string(_("Page")),
     }

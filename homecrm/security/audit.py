@@ -17,6 +17,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from homecrm import clock
+from homecrm.i18n import N_, _
 from homecrm.security.principal import Principal, require_admin
 from homecrm.store.models import (
     Asset,
@@ -50,6 +51,8 @@ from homecrm.store.models import (
 
 REDACTED = "[redacted]"
 _IGNORED = {"updated_at", "created_at"}
+# Bookkeeping that is not a change anyone made: a sign-in stamps the account, nothing more.
+_NOT_AUDITED_UPDATES: dict[type, set[str]] = {StaffUser: {"last_login_at"}}
 
 
 def _label(obj: Any) -> str:
@@ -179,6 +182,8 @@ def _record(session: Session, _flush_context) -> None:
     for obj in session.dirty:
         if session.is_modified(obj, include_collections=False):
             changes = _diff(obj)
+            for key in _NOT_AUDITED_UPDATES.get(type(obj), ()):
+                changes.pop(key, None)
             if changes:
                 add(obj, "update", changes)
     for obj in session.deleted:
@@ -249,9 +254,17 @@ def actors(session: Session) -> list[str]:
     return list(session.scalars(select(AuditEntry.actor).distinct().order_by(AuditEntry.actor)))
 
 
-def to_csv(rows: list[AuditRow]) -> bytes:
-    from homecrm.csv_export import csv_bytes
+ACTION_LABELS: dict[str, str] = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted")}
 
-    return csv_bytes([["at", "actor", "action", "entity", "entity_id", "summary", "changes"],
-                      *([row.at.isoformat(), row.actor, row.action, row.entity, row.entity_id, row.summary,
-                         json.dumps(row.changes, ensure_ascii=False)] for row in rows)])
+
+def to_csv(rows: list[AuditRow], fmt=None) -> bytes:
+    """The trail for a spreadsheet, in the user's language (labels, dates, values as on the page)."""
+    from homecrm.csv_export import csv_bytes
+    from homecrm.render.formatting import Formats
+    from homecrm.security.audit_labels import actor_label, describe_changes, entity_label
+
+    fmt = fmt or Formats()
+    return csv_bytes([[_("When"), _("Who"), _("Action"), _("Record"), _("No."), _("Label"), _("Changes (before → after)")],
+                      *([fmt.datetime(row.at), actor_label(row.actor), _(ACTION_LABELS.get(row.action, row.action)),
+                         entity_label(row.entity), row.entity_id, row.summary,
+                         describe_changes(row.entity, row.changes, fmt)] for row in rows)])

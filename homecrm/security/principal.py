@@ -3,6 +3,12 @@
 Rights per module: ``view`` (everything), ``view_own`` (only records the user created or is the
 agent of), ``create``, ``edit``, ``delete``. Administrators may do everything. The check stamps the
 session with the actor so the audit trail knows who made each change.
+
+A ``Principal`` is a snapshot taken when a page ran or a command started. Before any right is
+granted, the check re-reads the staff account from the database: a deactivated account, a lost
+administrator flag or a narrowed role refuses the action at once, even when it comes from a page
+drawn before the change. Principals without an account (``Principal.system()``, tests) are taken
+as they are.
 """
 
 from __future__ import annotations
@@ -80,6 +86,45 @@ class Principal:
         return self.user_id is not None and self.user_id in owner_ids
 
 
+def _refused(actor: Principal, module: str, right: str) -> PermissionDenied:
+    return PermissionDenied(
+        _("{user} may not {right} in {module}.").format(
+            user=actor.label, right=_(RIGHTS[right]).lower(), module=_(MODULES[module])
+        )
+    )
+
+
+def current_rights(session: Session, user_id: int) -> tuple[bool, bool, frozenset[tuple[str, str]]] | None:
+    """(active, is_admin, permissions) of a staff account as stored now; None when it is gone."""
+    from homecrm.store.models import StaffUser
+
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        return None
+    permissions = frozenset((p.module, p.right) for p in (user.role.permissions if user.role else []))
+    return user.active, user.is_admin, permissions
+
+
+def _check_still_allowed(session: Session | None, actor: Principal, module: str | None, right: str | None) -> None:
+    """Refuse a principal whose account changed since it was read (deactivated, fewer rights)."""
+    if session is None or actor.user_id is None:
+        return
+    state = current_rights(session, actor.user_id)
+    if state is None or not state[0]:
+        raise PermissionDenied(_("Your account is no longer active."))
+    _active, is_admin, permissions = state
+    if is_admin:
+        return
+    if module is None:  # an administrator's action
+        raise PermissionDenied(_("Only administrators may do this ({user}).").format(user=actor.label))
+    fresh = Principal(user_id=actor.user_id, email=actor.email, permissions=permissions)
+    if not fresh.can(module, right or "view"):
+        raise _refused(actor, module, right or "view")
+    if actor.is_admin or not actor.permissions <= permissions:
+        # What the page decided (e.g. which records to show) rested on rights taken away since.
+        raise PermissionDenied(_("Your rights changed since this page was opened: reload the page."))
+
+
 def require(session: Session | None, actor: Principal, module: str, right: str) -> Principal:
     """Refuse unless ``actor`` has ``right`` on ``module``; remember the actor for the audit trail."""
     if not isinstance(actor, Principal):
@@ -87,11 +132,8 @@ def require(session: Session | None, actor: Principal, module: str, right: str) 
     if session is not None:
         session.info["actor"] = actor
     if not actor.can(module, right):
-        raise PermissionDenied(
-            _("{user} may not {right} in {module}.").format(
-                user=actor.label, right=_(RIGHTS[right]).lower(), module=_(MODULES[module])
-            )
-        )
+        raise _refused(actor, module, right)
+    _check_still_allowed(session, actor, module, right)
     return actor
 
 
@@ -110,4 +152,5 @@ def require_admin(session: Session | None, actor: Principal) -> Principal:
         session.info["actor"] = actor
     if not actor.is_admin:
         raise PermissionDenied(_("Only administrators may do this ({user}).").format(user=actor.label))
+    _check_still_allowed(session, actor, None, None)
     return actor

@@ -162,9 +162,45 @@ def _decrypt_stored(cls: type[SettingsSection], name: str, value: Any) -> str:
     try:
         return decrypt(value["enc"])
     except SecretKeyError:
-        # Never log the token or the value; the page shows the secret as not set.
+        # Never log the token or the value; the secret reads as not set (see unreadable_secrets).
         log.error("secret %s.%s cannot be decrypted with the current key", cls.section, name)
         return ""
+
+
+def unreadable_secrets(session: Session, cls: type[SettingsSection]) -> list[str]:
+    """Secrets of ``cls`` stored but not decryptable with the current key (key file lost or
+    replaced, HOMECRM_SECRET_KEY changed). They read as empty; typing them again repairs them."""
+    from homecrm.security.secrets import SecretKeyError, decrypt
+
+    names = cls.secret_fields()
+    if not names:
+        return []
+    bad = []
+    rows = session.execute(select(Setting.name, Setting.value).where(Setting.section == cls.section,
+                                                                      Setting.name.in_(names)))
+    for name, raw in rows:
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(value, dict) and "enc" in value:
+            try:
+                decrypt(value["enc"])
+            except SecretKeyError:
+                bad.append(name)
+    return sorted(bad)
+
+
+# Validation context of values read back from the database: rules that only make sense when the
+# user saves (e.g. "a secret is needed to activate X") are not applied to what is already stored,
+# so a secret that became unreadable never makes its whole section unreadable.
+STORED = {"stored": True}
+
+
+def is_stored(info: Any) -> bool:
+    """In a model validator (``info``): are we reading stored values back?"""
+    context = getattr(info, "context", None)
+    return bool(context and context.get("stored"))
 
 
 def _stored_json(cls: type[SettingsSection], name: str, value: Any) -> str:
@@ -188,12 +224,12 @@ def load_section(session: Session, cls: type[S]) -> S:
     values = _stored_values(session, cls)
     cls.load_computed(session, values)
     try:
-        return cls.model_validate(values)
+        return cls.model_validate(values, context=STORED)
     except PydanticValidationError as exc:
         # A stored value no longer valid (the model changed): fall back to the default for it.
         bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
         log.warning("stored settings %s.%s are invalid; using defaults", cls.section, sorted(bad))
-        return cls.model_validate({k: v for k, v in values.items() if k not in bad})
+        return cls.model_validate({k: v for k, v in values.items() if k not in bad}, context=STORED)
 
 
 def validate_section(
@@ -311,6 +347,8 @@ def parse_cli_value(cls: type[SettingsSection], name: str, text: str) -> Any:
 
 def reencrypt_secrets(session: Session, rotate) -> int:
     """Pass every stored secret token through ``rotate`` (key rotation); returns how many."""
+    from cryptography.fernet import InvalidToken
+
     count = 0
     for cls in all_sections():
         names = cls.secret_fields()
@@ -320,7 +358,12 @@ def reencrypt_secrets(session: Session, rotate) -> int:
         for row in rows:
             value = json.loads(row.value)
             if isinstance(value, dict) and "enc" in value:
-                row.value = json.dumps({"enc": rotate(value["enc"])})
+                try:
+                    row.value = json.dumps({"enc": rotate(value["enc"])})
+                except InvalidToken:
+                    # Already unreadable with every key we have: left as is (type it again to repair).
+                    log.error("secret %s.%s cannot be decrypted: not re-encrypted", cls.section, row.name)
+                    continue
                 count += 1
     session.flush()
     return count

@@ -34,11 +34,21 @@ _RUN_CACHE = "auth._principal"
 
 
 def client_address() -> str:
+    """Where this browser connects from (see homecrm.security.client_address)."""
+    from homecrm.security.client_address import client_address as resolve
+
     try:
-        address = st.context.ip_address
+        peer = st.context.ip_address
+        headers = st.context.headers
     except AttributeError:
         return ""
-    return address if isinstance(address, str) else ""  # AppTest hands back a mock
+    if peer is not None and not isinstance(peer, str):
+        return ""  # AppTest hands back a mock
+    try:
+        headers = dict(headers.items()) if headers is not None else {}
+    except (AttributeError, TypeError):
+        headers = {}
+    return resolve(peer, {k: v for k, v in headers.items() if isinstance(k, str) and isinstance(v, str)})
 
 
 def sign_in(principal: Principal) -> None:
@@ -77,6 +87,24 @@ def current_actor() -> Principal | None:
         return None
     st.session_state[SEEN_KEY] = now
     return principal
+
+
+def session_still_valid() -> bool:
+    """Checked by every action before it runs (callbacks run before the page, with the rights
+    read by the previous run): refuse when the session expired or was signed out meanwhile."""
+    if st.session_state.get(USER_KEY) is None:
+        flash("error", _("Your session has ended: please sign in again."))
+        return False
+    with reading() as session:
+        timeout = load_section(session, SecuritySettings).session_timeout_minutes
+    last = st.session_state.get(SEEN_KEY)
+    now = clock.now()
+    if last is not None and now - last > timedelta(minutes=timeout):
+        sign_out(_("Your session expired after {minutes} minutes without activity: nothing was saved.").format(
+            minutes=timeout))
+        return False
+    st.session_state[SEEN_KEY] = now
+    return True
 
 
 def _oidc_configured() -> bool:
@@ -137,11 +165,10 @@ def login_page() -> None:
     with reading() as session:
         accounts = demo_accounts(session)
     if accounts:
-        st.info(
-            _("Demo mode — administrator: {admin} / {admin_pw} · staff: {staff} / {staff_pw}").format(
-                admin=accounts[0][0], admin_pw=accounts[0][1], staff=accounts[1][0], staff_pw=accounts[1][1]
-            )
-        )
+        kinds = {"admin": _("administrator"), "staff": _("staff")}
+        st.info(_("Demo mode — {accounts}").format(accounts=" · ".join(
+            _("{kind}: {email} / {password}").format(kind=kinds[kind], email=email, password=password)
+            for kind, email, password in accounts)))
 
 
 def _do_setup() -> None:

@@ -55,7 +55,15 @@ def run_action(
     success: str | Callable[[T], str] | None = None,
     form: str | None = None,
 ) -> T | None:
-    """Run ``action`` in one transaction; report success or the error (nothing half-written)."""
+    """Run ``action`` in one transaction; report success or the error (nothing half-written).
+
+    Refused without running when the session expired since the page was drawn; the service itself
+    re-checks the account's current rights.
+    """
+    from homecrm.ui.auth import session_still_valid
+
+    if not session_still_valid():
+        return None
     try:
         with writing() as session:
             result = action(session)

@@ -8,6 +8,7 @@ errors are shown under their fields.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import annotated_types
@@ -18,7 +19,7 @@ from homecrm.assets import get_asset, image_source, store_image
 from homecrm.i18n import _
 from homecrm.security.principal import Principal
 from homecrm.settings import SettingsSection, load_section, save_section
-from homecrm.settings.base import CLEAR, secret_value
+from homecrm.settings.base import CLEAR, secret_value, unreadable_secrets
 from homecrm.settings.secrets import mask
 from homecrm.settings.choices import choices_for
 from homecrm.ui.db import reading
@@ -52,6 +53,10 @@ def _draw_field(session: Session, cls: type[SettingsSection], name: str, value: 
     bounds = _bounds(cls, name)
     if widget == "secret":
         current = secret_value(value)
+        if name in unreadable_secrets(session, cls):
+            st.warning(_("The stored value of \"{label}\" cannot be decrypted with this installation's secret key "
+                         "(data/secret.key lost or replaced, or HOMECRM_SECRET_KEY changed): it counts as empty. "
+                         "Type it again below and save.").format(label=label), icon=":material/key_off:")
         st.text_input(
             label, type="password", key=key, value="",
             placeholder=mask(current) if current else _("Not set"),
@@ -94,7 +99,7 @@ def _draw_field(session: Session, cls: type[SettingsSection], name: str, value: 
             help_text = ((help_text + " ") if help_text else "") + _("Available placeholders: {names}.").format(names=names)
         st.text_area(label, value=value or "", key=key, help=help_text, max_chars=bounds.get("max_chars"))
     else:
-        st.text_input(label, value="" if value is None else str(value), key=key, help=help_text,
+        st.text_input(label, value=_widget_value(cls, name, value), key=key, help=help_text,
                       max_chars=bounds.get("max_chars"))
 
 
@@ -139,6 +144,10 @@ def _widget_value(cls: type[SettingsSection], name: str, value: Any) -> Any:
         return int(value)
     if "choices" in cls.field_meta(name):
         return list(value) if isinstance(value, (list, tuple)) else value
+    if isinstance(value, Decimal):  # amounts and rates written the local way: "0,50"
+        from homecrm.ui.formats import current_formats
+
+        return str(value).replace(".", current_formats().decimal_separator)
     return "" if value is None else str(value)
 
 

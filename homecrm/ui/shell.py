@@ -18,6 +18,9 @@ LANGUAGE_KEY = "ui_language"
 
 def apply_language() -> str:
     """Set the language of this run: the user's choice unless languages are disabled."""
+    from homecrm.ui.placeholders import install_placeholders
+
+    install_placeholders()
     with reading() as session:
         localization = load_section(session, LocalizationSettings)
     chosen = st.session_state.get(LANGUAGE_KEY)

@@ -54,7 +54,10 @@ def test_over_payment_from_the_page_becomes_credit(demo_db, page):
     no_exception(at)
     with demo_db.read() as session:
         assert session.get(RentDocument, doc_id).payment_status == "paid"
-        assert session.scalar(select(func.sum(CustomerCredit.remaining))) >= 25
+        # The 25 € became the tenant's credit (at once used by their other unpaid documents, if any).
+        assert session.scalar(select(func.sum(CustomerCredit.amount))) == 25
+    message = plain(at.success[0].value)
+    assert "Paiement enregistré" in message and "25,00\u00a0€ portés au crédit du locataire" in message
 
 
 def test_statement_page_and_payment_on_account(demo_db, page):

@@ -55,3 +55,42 @@ def test_staff_cannot_reach_settings_admin_changes_one_and_audits_it(db, app_ser
     csv_text = open(info.value.path(), encoding="utf-8-sig").read()
     line = next(line for line in csv_text.splitlines() if "pdf.font_size" in line)
     assert ADMIN_EMAIL in line and "12" in line
+
+
+def test_failures_lock_the_address_for_every_account(db, app_server, browser_page):
+    """The browser connects from this machine (Streamlit reports no address): the per-address
+    lockout still counts, so guessing one account's password locks the others too."""
+    with db.write() as session:
+        create_admin(session, email=ADMIN_EMAIL, name="Claire Admin", password=ADMIN_PASSWORD)
+    base = app_server(db)
+    page = browser_page
+    page.goto(base)
+    for attempt in range(5):
+        page.get_by_label("E-mail").fill(f"guess{attempt}@test.fr")
+        page.get_by_label("Mot de passe").fill("not the password")
+        page.get_by_role("button", name="Se connecter").click()
+        _wait_for_attempts(db, attempt + 1)
+    page.get_by_label("E-mail").fill(ADMIN_EMAIL)
+    page.get_by_label("Mot de passe").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_text("Trop de tentatives").wait_for()
+    assert page.get_by_role("heading", name="Tableau de bord").count() == 0
+
+
+def _wait_for_attempts(db, count: int) -> None:
+    """Until the server has recorded ``count`` sign-in attempts (each click is one)."""
+    import time
+
+    from sqlalchemy import func
+
+    from homecrm.store.models import LoginAttempt
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with db.read() as session:
+            addresses = session.scalars(select(LoginAttempt.client_address)).all()
+            if session.scalar(select(func.count(LoginAttempt.id))) >= count:
+                assert set(addresses) == {"127.0.0.1"}
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"{count} sign-in attempts not recorded")

@@ -71,7 +71,8 @@ def test_filters_and_csv(db, admin):
     assert [r.summary for r in entries(db, admin, entity="tenant", search="Dur")] == ["Durand"]
     assert entries(db, admin, action="delete") == []
     data = to_csv(entries(db, admin, entity="tenant")).decode("utf-8-sig")
-    assert data.splitlines()[0] == "at;actor;action;entity;entity_id;summary;changes" and "Dupont" in data
+    header = "Date;Utilisateur;Action;Fiche;N°;Libellé;Modifications (avant → après)"
+    assert data.splitlines()[0] == header and "Dupont" in data and ";Locataire;" in data
 
 
 def test_only_administrators_read_the_trail(db, admin):

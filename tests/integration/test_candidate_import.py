@@ -11,12 +11,11 @@ from sqlalchemy import func, select
 from homecrm.crm import candidate_import as ci
 from homecrm.crm.candidates import create_candidate
 from homecrm.errors import ValidationError
-from homecrm.security.accounts import create_user
-from homecrm.security.principal import PermissionDenied, Principal
+from homecrm.security.principal import PermissionDenied
 from homecrm.settings import save_section
 from homecrm.settings.sections import CandidateSettings, LocalizationSettings
 from homecrm.store.models import AuditEntry, Candidate, CandidateSource, Tag, Tagging
-from tests.factories import ACTOR
+from tests.factories import ACTOR, make_staff
 
 HEADER = ["Prénom", "Nom", "E-mail", "Téléphone", "Source", "Budget", "Date d'emménagement", "Étiquettes", "Notes"]
 ROWS = [
@@ -200,11 +199,7 @@ def test_tags_are_created_once_and_audit_has_one_import_entry(db):
 
 def test_staff_import_needs_the_setting(db):
     with db.write() as session:
-        user = create_user(session, actor=ACTOR, data={"name": "Sam", "email": "sam@example.fr"},
-                           password="a-long-password-1")
-
-    staff = Principal(user_id=user.id, email="sam@example.fr", permissions=frozenset({("candidates", "create"),
-                                                                                     ("candidates", "view")}))
+        staff = make_staff(session, email="sam@example.fr", permissions={("candidates", "create"), ("candidates", "view")})
     with pytest.raises(PermissionDenied):
         run(db, csv_bytes(";", "utf-8"), actor=staff)
     with db.write() as session:

@@ -24,11 +24,11 @@ from homecrm.crm.customers import create_customer, list_customers
 from homecrm.crm.tags import create_tag, delete_tag, list_tags, merge_tags, rename_tag, set_tags, tags_of
 from homecrm.errors import ConflictError, ValidationError
 from homecrm.security.accounts import create_user
-from homecrm.security.principal import PermissionDenied, Principal
+from homecrm.security.principal import PermissionDenied
 from homecrm.settings import save_section
 from homecrm.settings.sections import CandidateSettings
 from homecrm.store.models import Candidate, CandidateStatusChange, Contact, Customer, Tagging
-from tests.factories import ACTOR
+from tests.factories import ACTOR, make_staff
 
 
 def status_id(session, name: str) -> int:
@@ -160,13 +160,11 @@ def test_conversion_creates_the_tenant_once_linked_both_ways(db):
 
 def test_converted_candidates_are_locked_for_staff_unless_the_setting_says_otherwise(db):
     with db.write() as session:
-        user = create_user(session, actor=ACTOR, data={"name": "Sam", "email": "sam@example.fr"},
-                           password="a-long-password-1")
+        staff = make_staff(session, email="sam@example.fr",
+                           permissions={("candidates", r) for r in ("view", "create", "edit", "delete")})
         cand = create_candidate(session, actor=ACTOR, data={"last_name": "Gris"})
         convert_candidate(session, actor=ACTOR, candidate_id=cand.id)
         cand_id = cand.id
-    staff = Principal(user_id=user.id, email="sam@example.fr", permissions=frozenset(
-        {("candidates", r) for r in ("view", "create", "edit", "delete")}))
     with pytest.raises(ConflictError), db.write() as session:
         update_candidate(session, actor=staff, candidate_id=cand_id, data={"last_name": "Changé"})
     with db.write() as session:  # administrators may
@@ -178,11 +176,9 @@ def test_converted_candidates_are_locked_for_staff_unless_the_setting_says_other
 
 def test_staff_with_view_own_see_only_their_candidates(db):
     with db.write() as session:
-        user = create_user(session, actor=ACTOR, data={"name": "Sam", "email": "sam@example.fr"},
-                           password="a-long-password-1")
+        staff = make_staff(session, email="sam@example.fr", permissions={("candidates", "view_own")})
         create_candidate(session, actor=ACTOR, data={"last_name": "Other"})
-        create_candidate(session, actor=ACTOR, data={"last_name": "Mine", "assigned_to_id": user.id})
-    staff = Principal(user_id=user.id, email="sam@example.fr", permissions=frozenset({("candidates", "view_own")}))
+        create_candidate(session, actor=ACTOR, data={"last_name": "Mine", "assigned_to_id": staff.user_id})
     with db.read() as session:
         assert [c.last_name for c in list_candidates(session, actor=staff)] == ["Mine"]
     with pytest.raises(PermissionDenied), db.write() as session:
@@ -361,10 +357,7 @@ def test_duplicate_message_names_the_field_and_hides_what_staff_cannot_see(db):
         with pytest.raises(DuplicateCandidate) as exc:
             create_candidate(session, actor=ACTOR, data={"last_name": "X", "email": "ana@example.fr"})
         assert "Ana Roy" in str(exc.value) and "e-mail" in str(exc.value) and "phone" not in str(exc.value)
-        user = create_user(session, actor=ACTOR, data={"name": "Sam", "email": "sam@example.fr"},
-                           password="a-long-password-1")
-    own = Principal(user_id=user.id, email="sam@example.fr", permissions=frozenset(
-        {("candidates", "view_own"), ("candidates", "create")}))
+        own = make_staff(session, email="sam@example.fr", permissions={("candidates", "view_own"), ("candidates", "create")})
     with pytest.raises(DuplicateCandidate) as exc, db.write() as session:
         create_candidate(session, actor=own, data={"last_name": "X", "email": "ana@example.fr"})
     assert "Ana" not in str(exc.value) and "#" not in str(exc.value)

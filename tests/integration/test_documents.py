@@ -100,7 +100,7 @@ def test_commercial_lease_with_vat_option_carries_the_default_tax(db):
 
 def test_vat_option_without_any_tax_is_explained(db):
     with db.write() as session:
-        lease = make_lease(session, regime="commercial", vat_option=True, customer={"kind": "company", "company_name": "X"})
+        make_lease(session, regime="commercial", vat_option=True, customer={"kind": "company", "company_name": "X"})
         with pytest.raises(ValidationError, match="tax|taxe"):
             generate_month(session, month=Month(2026, 3), actor=ACTOR)
     with db.read() as session:

@@ -101,11 +101,13 @@ def test_view_own_sees_only_own_records(db, world):
     julie = Principal(user_id=None, email="julie@test.fr",
                       permissions=frozenset({("tenants", "view_own"), ("tenants", "create"), ("documents", "view_own"),
                                              ("documents", "create"), ("leases", "view_own"), ("leases", "create")}))
-    from homecrm.security.accounts import create_admin
+    from homecrm.security.accounts import create_admin, save_role
 
     with db.write() as session:
         user = create_admin(session, email="julie@test.fr", name="Julie", password="correct horse battery")
         user.is_admin = False
+        # The account's role must give what the principal claims: rights are re-read at each check.
+        user.role = save_role(session, actor=ACTOR, name="Julie", permissions=set(julie.permissions))
         julie = Principal(user_id=user.id, email=julie.email, permissions=julie.permissions)
         mine = customers.create_customer(session, actor=julie, data={"last_name": "Mine"})
     with db.read() as session:

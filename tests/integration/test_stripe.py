@@ -5,60 +5,33 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from datetime import date
 from decimal import Decimal
 
 import pytest
 import stripe
 from sqlalchemy import func, select
 
-from homecrm.billing.documents import generate_month, get_document
+from homecrm.billing.documents import get_document
 from homecrm.billing.exports import document_pdf
-from homecrm.billing.periods import Month
 from homecrm.payments.stripe_gateway import (
-    API_BASE_ENV,
     StripeGatewayError,
     ensure_payment_link,
     sync_payments,
     test_connection as check_connection,
 )
-from homecrm.payments.webhook_server import make_server
 from homecrm.settings import save_section
 from homecrm.settings.sections import StripeSettings
-from homecrm.store.models import Payment, RentDocument, StripeEvent
-from tests.factories import ACTOR, make_lease
+from homecrm.store.models import Payment, StripeEvent
+from tests.factories import ACTOR
 from tests.helpers import pdf_text
-from tests.stripe_server import GOOD_KEY, start_fake_stripe
-
-WEBHOOK_SECRET = "whsec_test_homecrm"
-
-
-@pytest.fixture
-def fake_stripe(monkeypatch):
-    server, state = start_fake_stripe()
-    monkeypatch.setenv(API_BASE_ENV, f"http://127.0.0.1:{server.server_address[1]}")
-    yield state
-    server.shutdown()
-
-
-@pytest.fixture
-def docs(db, frozen_today, fake_stripe):
-    with db.write() as session:
-        save_section(session, StripeSettings, {"enabled": True, "secret_key": GOOD_KEY, "webhook_secret": WEBHOOK_SECRET,
-                                               "fixed_fee": "0.50", "percent_fee": "2", "currencies": "EUR,USD"}, actor=ACTOR)
-        make_lease(session, name="Dupont", unit="1")
-        make_lease(session, unit="Local", rent="1800", charges="150",
-                   customer={"kind": "company", "company_name": "Boulangerie SARL"})
-        make_lease(session, name="Smith", unit="3", currency="JPY", rent="90000", charges="0")
-        created = generate_month(session, actor=ACTOR, month=Month(2026, 3), on=date(2026, 3, 1)).created
-        by_name = {session.get(RentDocument, i).customer.display_name: i for i in created}
-    return by_name
+from tests.integration.conftest import WEBHOOK_SECRET  # the fixtures (fake_stripe, docs, receiver) live there
 
 
 def test_payment_link_amount_metadata_idempotency_and_psd2(db, docs, fake_stripe):
+    # Stripe is on: issuing the documents gave each payable one its link (not the JPY one).
     with db.write() as session:
         person = ensure_payment_link(session, actor=ACTOR, document_id=docs["Mme Marie Dupont"])
-        company = ensure_payment_link(session, actor=ACTOR, document_id=docs["Boulangerie SARL"])
+        ensure_payment_link(session, actor=ACTOR, document_id=docs["Boulangerie SARL"])
         again = ensure_payment_link(session, actor=ACTOR, document_id=docs["Mme Marie Dupont"])
     assert again.link_id == person.link_id  # reused, not recreated
     created = [r for r in fake_stripe.requests if r.path == "/v1/payment_links" and r.method == "POST"]
@@ -69,7 +42,7 @@ def test_payment_link_amount_metadata_idempotency_and_psd2(db, docs, fake_stripe
     assert first.form["line_items[0][price_data][currency]"] == "eur"
     assert first.form["metadata[document_number]"] == "QUI-000001"
     assert first.form["metadata[tenant_id]"] and first.form["payment_intent_data[metadata][document_number]"] == "QUI-000001"
-    assert first.headers["Idempotency-Key"] == f"homecrm-link-{docs['Mme Marie Dupont']}-73000"
+    assert first.headers["Idempotency-Key"] == f"homecrm-link-{docs['Mme Marie Dupont']}-73000-0"
     # a company pays the fee: 1 950 + 0,50 + 2 % = 1 989,50
     assert second.form["line_items[0][price_data][unit_amount]"] == "198950"
     assert person.url.endswith("?client_reference_id=QUI-000001")
@@ -91,7 +64,7 @@ def test_jpy_amounts_are_not_multiplied(db, docs, fake_stripe):
     with db.write() as session:
         save_section(session, StripeSettings, {"currencies": "EUR,JPY"}, actor=ACTOR)
         ensure_payment_link(session, actor=ACTOR, document_id=docs[key])
-    form = fake_stripe.form_of("/v1/payment_links")[0]
+    form = fake_stripe.form_of("/v1/payment_links")[-1]
     assert form["line_items[0][price_data][unit_amount]"] == "90000" and form["line_items[0][price_data][currency]"] == "jpy"
 
 
@@ -121,14 +94,6 @@ def test_sync_records_once_and_turns_the_pdf_into_a_quittance(db, docs, fake_str
         assert (payment.mode, payment.provider, payment.external_id) == ("card", "stripe", "pi_123")
         text = pdf_text(document_pdf(session, actor=ACTOR, document_id=docs["Mme Marie Dupont"])[1])
     assert "Quittance de loyer" in text and "Carte" in text
-
-
-@pytest.fixture
-def receiver(db):
-    server = make_server(db.factory, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/stripe/webhook"
-    server.shutdown()
 
 
 def _signed(event: dict, secret: str = WEBHOOK_SECRET, at: int | None = None) -> tuple[bytes, str]:

@@ -6,16 +6,27 @@ yet; they have no settings here.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
+from functools import lru_cache
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import SecretStr, ValidationInfo, field_validator, model_validator
 
 from homecrm.i18n import N_, _
 from homecrm.inputs import MoneyInput
-from homecrm.settings.base import SettingsSection, secret_value, setting, template_field
+from homecrm.settings.base import SettingsSection, is_stored, secret_value, setting, template_field
 
 DESCRIPTION_PLACEHOLDERS = ("invoice_number", "client_name", "period", "amount")
+
+
+@lru_cache(maxsize=1)
+def iso_currencies() -> frozenset[str]:
+    """ISO 4217 codes of the currencies in use today in some country (CLDR data through Babel):
+    no made-up codes, no withdrawn ones (FRF), no test codes (XTS, XXX)."""
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
+
+    return frozenset(code for territory in get_global("territory_currencies")
+                     for code in get_territory_currencies(territory))
 
 
 class StripeSettings(SettingsSection):
@@ -63,7 +74,9 @@ class StripeSettings(SettingsSection):
     @classmethod
     def _currencies(cls, v: str) -> str:
         codes = [c.strip().upper() for c in v.split(",") if c.strip()]
-        bad = [c for c in codes if not re.fullmatch(r"[A-Z]{3}", c)]
+        if not codes:
+            raise ValueError(_("Give at least one currency, e.g. EUR."))
+        bad = [c for c in codes if c not in iso_currencies()]
         if bad:
             raise ValueError(_("Not currency codes: {codes} (use EUR,USD,CAD…).").format(codes=", ".join(bad)))
         return ",".join(dict.fromkeys(codes))
@@ -77,11 +90,11 @@ class StripeSettings(SettingsSection):
         return v
 
     @model_validator(mode="after")
-    def _secret_shape(self) -> StripeSettings:
+    def _secret_shape(self, info: ValidationInfo) -> StripeSettings:
         secret = secret_value(self.secret_key)
         if secret and not secret.startswith(("sk_", "rk_")):
             raise ValueError(_("The secret key starts with sk_ (or rk_ for a restricted key)."))
-        if self.enabled and not secret:
+        if self.enabled and not secret and not is_stored(info):
             raise ValueError(_("Enter the secret key before activating Stripe."))
         return self
 

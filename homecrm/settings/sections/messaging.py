@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import SecretStr, ValidationInfo, field_validator, model_validator
 
 from homecrm import validation
 from homecrm.i18n import N_, _
-from homecrm.settings.base import SettingsSection, secret_value, setting, template_field
+from homecrm.settings.base import SettingsSection, is_stored, secret_value, setting, template_field
 
 # Merge fields every message may use; each trigger lists its own below.
 DOCUMENT_FIELDS = ("client_name", "company_name", "invoice_number", "document_title", "amount", "balance",
@@ -62,8 +62,8 @@ class SmsGatewaySettings(SettingsSection):
         return validation.phone(v, "FR") if v.strip() else ""
 
     @model_validator(mode="after")
-    def _complete(self) -> SmsGatewaySettings:
-        if self.active_gateway == "twilio":
+    def _complete(self, info: ValidationInfo) -> SmsGatewaySettings:
+        if self.active_gateway == "twilio" and not is_stored(info):
             missing = [label for value, label in (
                 (self.twilio_account_sid, _("account SID")), (secret_value(self.twilio_auth_token), _("auth token")),
                 (self.twilio_from or self.twilio_messaging_service_sid, _("sender number or messaging service")),

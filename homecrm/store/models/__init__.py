@@ -51,6 +51,7 @@ from homecrm.store.models.work import (
     task_assignee,
     task_follower,
 )
+from homecrm.store.models.once import IdempotencyKey
 from homecrm.store.models.settings import Asset, Setting
 
 __all__ = [
@@ -90,6 +91,7 @@ __all__ = [
     "StripeEvent",
     "StripePaymentLink",
     "Customer",
+    "IdempotencyKey",
     "Lease",
     "MessageLog",
     "NumberCounter",

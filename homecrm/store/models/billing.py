@@ -121,6 +121,8 @@ class RentDocument(Base):
     payments: Mapped[list[Payment]] = relationship(
         back_populates="document", order_by="(Payment.paid_on, Payment.id)"
     )
+    # Read-only: credit notes are created through homecrm.billing.credit_notes.
+    credit_notes: Mapped[list[CreditNote]] = relationship(viewonly=True, order_by="CreditNote.id")
 
     @property
     def amount_due(self) -> Decimal:
