@@ -132,7 +132,8 @@ def cli(click_ctx: click.Context, db_url: str | None, as_email: str | None) -> N
 def _write_file(path: str, data: bytes) -> None:
     """Write atomically: a half-written PDF or ZIP never replaces a good one."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():  # a typo in the folder is reported, not silently created
+        raise ValidationError(_("The folder {folder} does not exist.").format(folder=target.parent), field="--output")
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(fd, "wb") as fh:

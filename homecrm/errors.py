@@ -33,7 +33,8 @@ def check_version(record, expected: str | None) -> None:
 
     if expected is not None and version_of(record) != expected:
         raise ConflictError(
-            _("This record was changed by someone else since you opened it: reload the page and try again.")
+            _("This record was changed by someone else since you opened it: close it, open it again to see that "
+              "change, then redo yours.")
         )
 
 

@@ -21,7 +21,7 @@ actor = page_setup("candidates")
 fmt = current_formats()
 now = today()
 st.title(_("Candidates"))
-show_flashes()
+show_flashes(unless_open=DIALOG_KEY)
 choices = read(board_choices)
 settings = read(lambda s: load_section(s, CandidateSettings))
 LIMITS = "candidates.limits"

@@ -17,7 +17,7 @@ from homecrm.ui.db import read
 from homecrm.ui.feedback import run_action, show_flashes
 from homecrm.ui.formats import current_formats, today
 from homecrm.ui.page import page_setup
-from homecrm.ui.tasks import card_text, load_choices, open_dialog, show_dialog
+from homecrm.ui.tasks import DIALOG_KEY, card_text, load_choices, open_dialog, show_dialog
 from homecrm.ui.text import md
 from homecrm.ui.widgets import column_header
 
@@ -25,7 +25,7 @@ actor = page_setup("tasks")
 fmt = current_formats()
 now = today()
 st.title(_("Tasks"))
-show_flashes()
+show_flashes(unless_open=DIALOG_KEY)
 choices = read(load_choices)
 settings = read(lambda s: load_section(s, TaskSettings))
 LIMITS = "tasks.limits"

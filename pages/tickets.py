@@ -23,7 +23,7 @@ from homecrm.ui.feedback import confirm_button, run_action, show_field_error, sh
 from homecrm.ui.formats import current_formats
 from homecrm.ui.page import page_setup
 from homecrm.ui.tags import tag_filter, tags_editor
-from homecrm.ui.text import md
+from homecrm.ui.text import md, md_lines
 from homecrm.ui.widgets import id_select
 
 actor = page_setup("tickets")
@@ -56,7 +56,7 @@ staff = read(staff_names)
 properties = read(lambda s: {p.id: p.name for p in s.scalars(select(Property).order_by(Property.name))})
 
 # filters --------------------------------------------------------------------------------------
-top = st.columns([3, 2, 2, 2, 2, 1])
+top = st.columns([3, 2, 2, 2, 2, 1.4], vertical_alignment="bottom")
 search = top[0].text_input(_("Search"), key="tickets.search", placeholder=_("Subject or number…"))
 status_id = top[1].selectbox(_("Status"), [None, *statuses], key="tickets.status",
                              format_func=lambda k: statuses[k][0] if k else _("All"))
@@ -147,7 +147,7 @@ def _ticket_view(session):
 
 (subject, current_status, kind, assigned_to, dept, priority, thread, files, first_reply) = read(_ticket_view)
 row = by_id[ticket_id]
-st.subheader(f"#{ticket_id} {subject}")
+st.subheader(f"\\#{ticket_id} {md(subject)}")
 st.caption(md(f"{row.tenant} · {statuses[current_status][0]} · {_(PRIORITY_LABELS[priority])}"
               + (f" · {departments[dept]}" if dept in departments else "")))
 can_edit = actor.can("tickets", "edit")
@@ -207,7 +207,7 @@ for reply_id, from_customer, author, body, created_at in thread:
         who = _("Tenant") + (f" ({_('recorded by {name}').format(name=author)})" if author else "") if from_customer \
             else author
         st.caption(md(f"{who} · {fmt.datetime(created_at)}"))
-        st.markdown(md(body))
+        st.markdown(md_lines(body))
         _files(files.get(reply_id, []))
         if may_delete and reply_id != first_reply:
             st.button(_("Delete this reply"), key=f"reply.{reply_id}.delete", on_click=run_action,

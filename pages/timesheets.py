@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from homecrm.billing.documents import issued_months
 from homecrm.billing.periods import Month
 from homecrm.i18n import _
 from homecrm.tasks.board import staff_names
@@ -15,6 +16,7 @@ from homecrm.ui.db import read
 from homecrm.ui.feedback import run_action, show_flashes
 from homecrm.ui.formats import current_formats, today
 from homecrm.ui.page import page_setup
+from homecrm.ui.widgets import date_format_of
 
 actor = page_setup("tasks")
 fmt = current_formats()
@@ -24,8 +26,8 @@ show_flashes()
 staff = read(staff_names)
 
 cols = st.columns([1, 1, 2, 2])
-first = cols[0].date_input(_("From"), value=now.replace(day=1), key="time.from", format="DD/MM/YYYY")
-last = cols[1].date_input(_("To"), value=now, key="time.to", format="DD/MM/YYYY")
+first = cols[0].date_input(_("From"), value=now.replace(day=1), key="time.from", format=date_format_of(fmt))
+last = cols[1].date_input(_("To"), value=now, key="time.to", format=date_format_of(fmt))
 user_id = cols[2].selectbox(_("Staff member"), [None, *staff], key="time.user",
                             format_func=lambda k: staff.get(k, _("All")))
 billing = {None: _("All"), "open": _("Billable, not on a document"), "billed": _("On a document"),
@@ -33,6 +35,9 @@ billing = {None: _("All"), "open": _("Billable, not on a document"), "billed": _
 which = cols[3].selectbox(_("Show"), list(billing), format_func=billing.get, key="time.which")
 flags = {None: {}, "open": {"billable": True, "invoiced": False}, "billed": {"invoiced": True},
          "free": {"billable": False}}[which]
+if first is None or last is None or last < first:
+    st.warning(_("The end date is before the start date: nothing to show."))
+    st.stop()
 rows = read(lambda s: time_rows(s, actor=actor, first=first, last=last, user_id=user_id, **flags))
 
 total = sum(r.minutes for r in rows)
@@ -82,7 +87,9 @@ entries = st.multiselect(_("Time to bill"), list(by_id), default=list(by_id), ke
 cols = st.columns(2)
 lease_id = cols[0].selectbox(_("Commercial lease"), list(leases), format_func=leases.get, key="time.bill.lease")
 months = [Month.of(now).shift(offset) for offset in range(0, 4)]
-month = cols[1].selectbox(_("On the document of"), months, format_func=lambda m: fmt.month(m.first),
+issued = read(lambda s: issued_months(s, lease_id=lease_id, months=months))
+month = cols[1].selectbox(_("On the document of"), [m for m in months if m not in issued],
+                          format_func=lambda m: fmt.month(m.first),
                           key="time.bill.month", help=_("Its draft is prepared now and issued with the month's documents."))
 st.button(_("Add to the document"), key="time.bill", type="primary", disabled=not entries, on_click=run_action,
           args=(lambda s: bill_time_to_lease(s, actor=actor, lease_id=lease_id, month=month, entry_ids=list(entries)),),

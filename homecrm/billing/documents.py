@@ -182,6 +182,16 @@ def _live_document(session: Session, lease_id: int, month: Month) -> RentDocumen
     )
 
 
+def issued_months(session: Session, *, lease_id: int, months: list[Month]) -> set[Month]:
+    """Those of ``months`` whose document for the lease is already issued (nothing can be added to it)."""
+    out = set()
+    for month in months:
+        live = _live_document(session, lease_id, month)
+        if live is not None and live.state != "draft":
+            out.add(month)
+    return out
+
+
 def draft_for(session: Session, *, actor: Principal, lease_id: int, month: Month) -> RentDocument:
     """The lease's draft for ``month``, created when there is no document yet; an issued one is refused."""
     require(session, actor, "documents", "create")
@@ -191,7 +201,7 @@ def draft_for(session: Session, *, actor: Principal, lease_id: int, month: Month
         return _create_draft(session, actor, lease, month)
     if live.state != "draft":
         raise ConflictError(_("{number} ({month}) is already issued: choose a later month.").format(
-            number=live.number, month=str(month)))
+            number=live.number, month=month.label()))
     return live
 
 
@@ -206,7 +216,7 @@ def _create_draft(session: Session, actor: Principal, lease: Lease, month: Month
     if existing is not None:
         raise ConflictError(
             _("{tenant} already has a document for {month} ({number}).").format(
-                tenant=lease.customer.display_name, month=str(month), number=existing.number or _("draft")
+                tenant=lease.customer.display_name, month=month.label(), number=existing.number or _("draft")
             )
         )
     finance = load_section(session, FinanceSettings)

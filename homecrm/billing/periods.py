@@ -52,3 +52,11 @@ class Month:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+    def label(self) -> str:
+        """The month in words in the current language, for messages: "décembre 2026"."""
+        from babel.dates import format_date
+
+        from homecrm.i18n import get_language
+
+        return format_date(self.first, "LLLL y", locale=get_language())

@@ -23,7 +23,7 @@ from homecrm.store.models import CreditNote, Lease, RentDocument, Task, TaskStat
 
 KINDS = {
     "rent": N_("Rent documents"), "credit_note": N_("Credit notes"), "lease": N_("Leases"), "task": N_("Tasks"),
-    "reminder": N_("Reminders"),
+    "reminder": N_("Calendar reminders"),
 }
 
 
@@ -68,7 +68,7 @@ def legend(session: Session) -> list[tuple[str, str]]:
     if settings.show_tasks:
         items.append((_("Tasks"), style.task_color))
     if not settings.hide_reminders:
-        items.append((_("Reminders"), style.reminder_color))
+        items.append((_("Calendar reminders"), style.reminder_color))
     return items
 
 

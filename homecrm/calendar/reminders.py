@@ -66,6 +66,12 @@ def fire_time(session: Session, reminder: CalendarReminder) -> datetime:
 
 
 def is_past(session: Session, reminder: CalendarReminder) -> bool:
+    """A timed reminder whose time has gone, or an all-day one for a day before today.
+
+    An all-day reminder set for today after 08:00 is not past: it is e-mailed at once.
+    """
+    if reminder.all_day or reminder.at is None:
+        return reminder.start_date < clock.now().astimezone(ZoneInfo(_timezone(session))).date()
     return fire_time(session, reminder) < clock.now()
 
 
@@ -156,7 +162,8 @@ def send_due_reminders(session: Session, *, now: datetime | None = None) -> int:
     count = 0
     pending = session.scalars(select(CalendarReminder).where(
         CalendarReminder.notified_at.is_(None), CalendarReminder.notify_email.is_(True),
-        CalendarReminder.staff_id.is_not(None), CalendarReminder.start_date <= now.date()))
+        CalendarReminder.staff_id.is_not(None),
+        CalendarReminder.start_date <= now.astimezone(ZoneInfo(_timezone(session))).date()))
     for reminder in pending:
         if fire_time(session, reminder) > now:
             continue

@@ -28,7 +28,8 @@ def _day(text: str | None, field: str) -> date | None:
 @calendar_group.command("ics")
 @click.option("--from", "first_text", default=None, metavar="YYYY-MM-DD", help="Default: six months ago.")
 @click.option("--to", "last_text", default=None, metavar="YYYY-MM-DD", help="Default: a year ahead.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="The .ics file, or - for standard output.")
 @db_option
 def calendar_ics(ctx: Context, first_text: str | None, last_text: str | None, output: str) -> None:
     """Export events (rent, leases, tasks, credit notes, reminders) to an .ics file."""
@@ -44,5 +45,9 @@ def calendar_ics(ctx: Context, first_text: str | None, last_text: str | None, ou
         raise ValidationError(_("--to is before --from."), field="--to")
     with ctx.session(write=False) as session:
         events = events_between(session, actor=ctx.actor(session), first=first, last=last)
-    _write_file(output, to_ics(events, name=_("Calendar")))
+    data = to_ics(events, name=_("Calendar"))
+    if output == "-":
+        click.get_binary_stream("stdout").write(data)
+        return
+    _write_file(output, data)
     click.echo(_("{count} events written to {path}.").format(count=len(events), path=output))

@@ -122,7 +122,7 @@ def _check_still_allowed(session: Session | None, actor: Principal, module: str 
         raise _refused(actor, module, right or "view")
     if actor.is_admin or not actor.permissions <= permissions:
         # What the page decided (e.g. which records to show) rested on rights taken away since.
-        raise PermissionDenied(_("Your rights changed since this page was opened: reload the page."))
+        raise PermissionDenied(_("Your rights changed since this page was opened: open it again from the menu."))
 
 
 def require(session: Session | None, actor: Principal, module: str, right: str) -> Principal:

@@ -429,7 +429,9 @@ def list_tickets(session: Session, *, actor: Principal, status_id: int | None = 
     if tag:
         stmt = stmt.where(Ticket.id.in_(ids_with_tag("ticket", tag)))
     if search.strip():
-        stmt = stmt.where(or_(contains_text(Ticket.subject, search), Ticket.id == (int(search) if search.isdigit() else 0)))
+        number = search.strip().lstrip("#")
+        by_number = int(number) if number.isascii() and number.isdigit() and len(number) <= 9 else 0
+        stmt = stmt.where(or_(contains_text(Ticket.subject, search), Ticket.id == by_number))
     tickets = list(session.scalars(stmt))
     tags = tags_of(session, "ticket", [t.id for t in tickets])
     customers = {c.id: c.display_name for c in session.scalars(select(Customer).where(

@@ -12,14 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from homecrm import clock
 from homecrm.errors import ConflictError, ValidationError
 from homecrm.i18n import _
 from homecrm.security.principal import Principal, require
+from homecrm.settings import load_section
+from homecrm.settings.sections import LocalizationSettings
 from homecrm.store.models import Task, TimeEntry
 from homecrm.tasks.tasks import rate_of, visible_condition
 
@@ -48,7 +50,7 @@ def time_rows(session: Session, *, actor: Principal, first: date, last: date, us
               task_id: int | None = None, billable: bool | None = None, invoiced: bool | None = None) -> list[TimeRow]:
     """Stopped entries from ``first`` to ``last`` (local dates) on tasks the actor may see."""
     require(session, actor, "tasks", "view_own")
-    tz = clock.now().tzinfo
+    tz = ZoneInfo(load_section(session, LocalizationSettings).timezone)  # days as the landlord lives them
     start = datetime.combine(first, time(0), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz)
     stmt = (select(TimeEntry).join(Task).options(joinedload(TimeEntry.task), joinedload(TimeEntry.user))

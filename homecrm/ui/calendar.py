@@ -7,7 +7,6 @@ AppTest cannot render custom components: tests put the component's return value 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,7 +19,8 @@ from homecrm.settings.sections import CalendarSettings
 
 COMPONENT_KEY = "calendar.component"
 INJECTED = "calendar.injected"
-_SEEN = "calendar.last_callback"
+_GENERATION = "calendar.generation"  # bumped after each click read: a fresh component
+_ANCHOR = "calendar.anchor"  # the day last clicked, where a fresh component opens
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ def options(settings: CalendarSettings, initial: date) -> dict:
         "buttonText": {"today": _("Today"), "month": _("Month"), "week": _("Week"), "day": _("Day"),
                        "list": _("List")},
         "allDayText": _("All day"),
+        "moreLinkText": _("more"),  # "+3 more": the component loads no locale files
         "noEventsText": _("Nothing in this period"),
         "eventTimeFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
         "slotLabelFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
@@ -82,14 +83,28 @@ CSS = """
 
 
 def read_click(value: dict | None, timezone: str) -> Click | None:
-    """The component's last callback, once (the component repeats its value on every rerun)."""
+    """The component's last callback, once.
+
+    The component repeats its value on every rerun, and a second click on the same day sends the
+    very same value again. So once a click is read, the component is mounted afresh under a new key
+    (its value starts empty), opened on the month that was clicked.
+    """
     if not value or not value.get("callback"):
         return None
-    signature = json.dumps(value, sort_keys=True, default=str)
-    if st.session_state.get(_SEEN) == signature:
-        return None
-    st.session_state[_SEEN] = signature
-    return parse_click(value, timezone)
+    click = parse_click(value, timezone)
+    st.session_state[_GENERATION] = st.session_state.get(_GENERATION, 0) + 1
+    anchor = click.first if click is not None else None
+    if click is not None and click.kind == "event":
+        start = value["eventClick"]["event"].get("start")
+        anchor = clicked_day(start) if isinstance(start, str) and start else None
+    if anchor is not None:
+        st.session_state[_ANCHOR] = anchor
+    return click
+
+
+def initial_date(today: date) -> date:
+    """The day the calendar opens on: the last one clicked, else today."""
+    return st.session_state.get(_ANCHOR) or today
 
 
 def parse_click(value: dict, timezone: str) -> Click | None:
@@ -121,7 +136,8 @@ def show(events: list[dict], settings: CalendarSettings, initial: date) -> dict 
         st.error(_("The calendar component is not installed: run make run again."))
         return injected
     value = calendar(events=events, options=options(settings, initial), custom_css=CSS,
-                     callbacks=["dateClick", "eventClick", "select"], key=COMPONENT_KEY)
+                     callbacks=["dateClick", "eventClick", "select"],
+                     key=f"{COMPONENT_KEY}.{st.session_state.get(_GENERATION, 0)}")
     return injected or value
 
 

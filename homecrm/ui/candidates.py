@@ -14,7 +14,7 @@ from homecrm.render.formatting import Formats
 from homecrm.security.principal import Principal
 from homecrm.settings.sections.candidates import STREAMLIT_DIALOG_WIDTH
 from homecrm.ui.db import read
-from homecrm.ui.feedback import clear_field_errors, field_errors, flash, run_action, show_field_error
+from homecrm.ui.feedback import clear_field_errors, field_errors, flash, run_action, show_field_error, show_flashes
 from homecrm.ui.cards import card_html
 from homecrm.ui.text import md
 from homecrm.ui.widgets import date_format_of, id_select
@@ -68,6 +68,7 @@ def _values(actor: Principal, candidate_id: int) -> tuple[dict, str, bool, int |
 
 def _dialog_body(actor: Principal, choices: BoardChoices, mode: str, candidate_id: int | None, fmt: Formats,
                  lock_converted: bool) -> None:
+    show_flashes()  # the page leaves them to the open dialog
     values, version, converted, customer_id = ({}, None, False, None) if mode == "new" else _values(actor, candidate_id)
     if mode == "edit":
         # Saving checks the version seen when the dialog opened: another tab's change is not undone.

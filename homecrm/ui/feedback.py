@@ -25,7 +25,14 @@ def flash(kind: str, text: str) -> None:
     st.session_state.setdefault(_FLASH_KEY, []).append((kind, text))
 
 
-def show_flashes() -> None:
+def show_flashes(*, unless_open: str | None = None) -> None:
+    """Show the waiting messages here.
+
+    A page with a dialog passes the dialog's state key as ``unless_open``: while the dialog is open
+    its messages (a refused save, a conflict) are shown inside it, not on the page hidden behind it.
+    """
+    if unless_open and st.session_state.get(unless_open):
+        return
     # Messages may quote user text (a tenant's name): shown literally, never as Markdown.
     for kind, text in st.session_state.pop(_FLASH_KEY, []):
         {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(md(text))

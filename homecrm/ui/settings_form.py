@@ -69,7 +69,7 @@ def _draw_field(session: Session, cls: type[SettingsSection], name: str, value: 
         if asset is not None:
             st.image(image_source(asset), caption=label, width=160)
             st.checkbox(_("Remove this image"), key=key + ".remove")
-        st.file_uploader(label, type=["png", "jpg", "jpeg", "svg"], key=key, help=help_text)
+        st.file_uploader(label, type=["png", "jpg", "jpeg", "svg"], key=key, help=help_text, max_upload_size=5)
     elif widget == "multiselect":
         options, translate = choices_for(session, meta["choices"])
         st.multiselect(label, list(options), default=[v for v in (value or []) if v in options], key=key, help=help_text,

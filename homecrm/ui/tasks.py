@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from homecrm import attachments
 from homecrm.errors import version_of
-from homecrm.i18n import _
+from homecrm.i18n import _, ngettext
 from homecrm.render.formatting import Formats
 from homecrm.security.principal import Principal
 from homecrm.settings.sections.candidates import STREAMLIT_DIALOG_WIDTH
@@ -33,9 +33,9 @@ from homecrm.tasks.tasks import (
 )
 from homecrm.tasks.timesheets import hours_text
 from homecrm.ui.db import read
-from homecrm.ui.feedback import clear_field_errors, field_errors, run_action, show_field_error
+from homecrm.ui.feedback import clear_field_errors, field_errors, run_action, show_field_error, show_flashes
 from homecrm.ui.cards import card_html
-from homecrm.ui.text import md
+from homecrm.ui.text import md, md_lines
 from homecrm.ui.widgets import date_format_of, id_select
 
 DIALOG_KEY = "tasks.dialog"  # ("new", None) or ("edit", task id)
@@ -53,6 +53,8 @@ class TaskChoices:
     tags: list[str]
     related: dict[str, dict[int, str]]
     tag_colors: dict[str, str]
+    billable_default: bool = True  # Settings > Tasks: what the new-task box shows
+    max_file_mb: int = 5  # Settings > Support: the largest attachment
 
 
 def load_choices(session) -> TaskChoices:
@@ -65,15 +67,19 @@ def load_choices(session) -> TaskChoices:
     tenants = {c.id: c.display_name for c in session.scalars(select(Customer).order_by(Customer.last_name))}
     candidates = {c.id: c.display_name for c in session.scalars(select(Candidate).order_by(Candidate.id.desc()).limit(500))}
     from homecrm.crm.tags import tag_colors
+    from homecrm.settings import load_section
+    from homecrm.settings.sections import SupportSettings, TaskSettings
     from homecrm.store.text import sort_key
 
     return TaskChoices({s.id: s.name for s in list_statuses(session, TaskStatus)}, staff_names(session), properties,
                        sorted(session.scalars(select(Tag.name)), key=sort_key),
                        {"property": properties, "lease": leases, "tenant": tenants, "candidate": candidates},
-                       tag_colors(session))
+                       tag_colors(session), load_section(session, TaskSettings).billable_default,
+                       load_section(session, SupportSettings).max_attachment_mb)
 
 
 VERSION_KEY = f"{FORM}.opened_version"
+UPLOAD_GENERATION = f"{FORM}.upload_generation"
 
 
 def open_dialog(mode: str, task_id: int | None = None) -> None:
@@ -121,6 +127,7 @@ def _load(actor: Principal, task_id: int):
 
 
 def _body(actor: Principal, choices: TaskChoices, mode: str, task_id: int | None, fmt: Formats) -> None:
+    show_flashes()  # the page leaves them to the open dialog
     if mode == "new":
         _details(actor, choices, mode, None, {}, None, fmt)
         return
@@ -139,7 +146,7 @@ def _body(actor: Principal, choices: TaskChoices, mode: str, task_id: int | None
     with tabs[3]:
         _time(actor, task_id, entries, running, fmt)
     with tabs[4]:
-        _files(actor, task_id, files)
+        _files(actor, task_id, files, choices.max_file_mb)
 
 
 def _details(actor: Principal, choices: TaskChoices, mode: str, task_id: int | None, values: dict,
@@ -175,8 +182,8 @@ def _details(actor: Principal, choices: TaskChoices, mode: str, task_id: int | N
         cols[0].date_input(_("Start date"), value=values.get("start_date"), key=key("start_date"),
                            format=date_format_of(fmt))
         cols[1].date_input(_("Due date"), value=values.get("due_date"), key=key("due_date"), format=date_format_of(fmt))
-        cols[2].checkbox(_("Billable"), value=values.get("billable", True) if mode == "edit" else True,
-                         key=key("billable"), help=_("New tasks follow the settings' default when left as is."))
+        cols[2].checkbox(_("Billable"), value=values.get("billable", True) if mode == "edit" else choices.billable_default,
+                         key=key("billable"), help=_("Ticked at first when the settings make new tasks billable."))
         show_field_error(FORM, "due_date")
         cols = st.columns(2)
         cols[0].multiselect(_("Assignees"), list(choices.staff), default=values.get("assignee_ids", []),
@@ -194,8 +201,6 @@ def _details(actor: Principal, choices: TaskChoices, mode: str, task_id: int | N
             data["related_id"] = None
         if not data["priority"]:
             data["priority"] = None
-        if mode == "new" and data["billable"]:
-            data["billable"] = None  # the settings' default
         if mode == "new":
             done = run_action(lambda s: create_task(s, actor=actor, data=data), success=_("Task created."), form=FORM)
         else:
@@ -216,7 +221,7 @@ def _details(actor: Principal, choices: TaskChoices, mode: str, task_id: int | N
 def _checklist(actor: Principal, task_id: int, items: list) -> None:
     for item_id, text, done in items:
         cols = st.columns([8, 1])
-        cols[0].checkbox(text, value=done, key=f"check.{item_id}",
+        cols[0].checkbox(md(text), value=done, key=f"check.{item_id}",
                          on_change=lambda i=item_id: run_action(lambda s: check_item(
                              s, actor=actor, item_id=i, done=st.session_state[f"check.{i}"])))
         cols[1].button("✕", key=f"check.{item_id}.remove", help=_("Remove"), on_click=run_action,
@@ -246,7 +251,7 @@ def _comments(actor: Principal, task_id: int, comments: list, fmt: Formats) -> N
                     st.session_state.pop("task.comment.editing", None)
                     st.rerun()
             else:
-                st.markdown(md(body))
+                st.markdown(md_lines(body))
                 if changeable:
                     cols = st.columns(2)
                     if cols[0].button(_("Edit"), key=f"comment.{comment_id}.edit"):
@@ -303,7 +308,7 @@ def _time(actor: Principal, task_id: int, entries: list, running: bool, fmt: For
             st.rerun()
 
 
-def _files(actor: Principal, task_id: int, files: list) -> None:
+def _files(actor: Principal, task_id: int, files: list, max_mb: int) -> None:
     for row in files:
         cols = st.columns([5, 1, 1])
         cols[0].write(md(f"{row.filename} ({max(row.size // 1024, 1)} Ko)"))
@@ -313,7 +318,9 @@ def _files(actor: Principal, task_id: int, files: list) -> None:
             cols[2].button("✕", key=f"file.{row.id}.delete", help=_("Delete"), on_click=run_action,
                            args=(lambda s, i=row.id: attachments.remove(s, actor=actor, attachment_id=i),),
                            kwargs={"success": _("File deleted.")})
-    upload = st.file_uploader(_("Add a file"), key=f"task.{task_id}.upload")
+    # A new uploader after each file attached: the file does not stay there to be attached twice.
+    generation = st.session_state.get(UPLOAD_GENERATION, 0)
+    upload = st.file_uploader(_("Add a file"), key=f"task.{task_id}.upload.{generation}", max_upload_size=max_mb)
     if upload is not None and st.button(_("Attach"), key="task.upload.save"):
         data = upload.getvalue()
 
@@ -321,7 +328,8 @@ def _files(actor: Principal, task_id: int, files: list) -> None:
             get_task(s, task_id, actor=actor)
             return attachments.store(s, actor=actor, entity="task", entity_id=task_id, files=[(upload.name, data)])
 
-        run_action(_store, success=_("File attached."))
+        if run_action(_store, success=_("File attached.")) is not None:
+            st.session_state[UPLOAD_GENERATION] = generation + 1
         st.rerun()
 
 
@@ -333,7 +341,7 @@ def card_text(card: TaskCard, fmt: Formats, today: date, tag_colors: dict[str, s
     due = _("due {date}").format(date=fmt.date(card.due_date)) if card.due_date else ""
     facts = [due if not card.overdue else "", card.property,
              f"☑ {card.checklist_done}/{card.checklist_total}" if card.checklist_total else "",
-             _("{count} comments").format(count=card.comments) if card.comments else ""]
+             ngettext("{count} comment", "{count} comments", card.comments).format(count=card.comments) if card.comments else ""]
     meta = [", ".join(card.assignees) if card.assignees else _("unassigned")]
     if card.timer_running:
         meta.append("⏱ " + _("timer running"))

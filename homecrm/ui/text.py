@@ -10,3 +10,8 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 def md(text: object) -> str:
     """Escape Markdown (and HTML-looking) characters of user-provided text."""
     return _MARKDOWN.sub(r"\\\1", "" if text is None else str(text))
+
+
+def md_lines(text: object) -> str:
+    """Like ``md``, keeping the writer's line breaks (Markdown joins single lines otherwise)."""
+    return "  \n".join(md(line) for line in ("" if text is None else str(text)).splitlines())

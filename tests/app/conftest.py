@@ -69,3 +69,18 @@ def plain(text: str) -> str:
     import re
 
     return re.sub(r"\\(.)", r"\1", text)
+
+
+def dialog_blocks(at: AppTest) -> list:
+    """The open dialogs' blocks (AppTest has no accessor of its own for st.dialog)."""
+    found = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None and type(proto).__name__ == "Block" and proto.WhichOneof("type") == "dialog":
+            found.append(node)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found

@@ -10,8 +10,8 @@ from homecrm.settings.sections import SupportSettings, TaskSettings
 from homecrm.statuses import list_statuses
 from homecrm.store.models import Task, TaskStatus, Ticket, TicketReply, TicketStatus, TimeEntry
 from homecrm.support import tickets as tk
-from homecrm.tasks.tasks import create_task
-from tests.app.conftest import button, no_exception, plain
+from homecrm.tasks.tasks import create_task, update_task
+from tests.app.conftest import button, dialog_blocks, no_exception, plain
 from tests.factories import ACTOR
 
 
@@ -179,3 +179,48 @@ def test_settings_pages_for_tasks_and_support(db, page):
     no_exception(at)
     with db.read() as session:
         assert "Devis demandé" in [s.name for s in list_statuses(session, TaskStatus)]
+
+
+def test_a_conflict_in_the_task_dialog_is_shown_inside_it(db, page):
+    with db.write() as session:
+        task_id = create_task(session, actor=ACTOR, data={"title": "Chaudière"}).id
+    at = page("pages/tasks.py", **{"tasks.dialog": ("edit", task_id)})
+    with db.write() as session:  # another tab saves first
+        update_task(session, actor=ACTOR, task_id=task_id, data={"title": "Chaudière (devis reçu)"})
+    at.text_input(key="task.title").input("Chaudière à changer")
+    button(at, "Enregistrer").click()
+    at.run()
+    no_exception(at)
+    [dialog] = dialog_blocks(at)
+    assert any("modifiée par quelqu'un d'autre" in e.value for e in dialog.error)
+    assert not any("modifiée" in e.value for e in at.main.error if e not in list(dialog.error))
+    with db.read() as session:
+        assert session.get(Task, task_id).title == "Chaudière (devis reçu)"
+
+
+def test_new_task_billable_box_follows_the_setting_and_is_obeyed(db, page):
+    with db.write() as session:
+        save_section(session, TaskSettings, {"billable_default": False}, actor=ACTOR)
+    at = page("pages/tasks.py", **{"tasks.dialog": ("new", None)})
+    assert at.checkbox(key="task.billable").value is False
+    at.text_input(key="task.title").input("Devis plombier")
+    at.checkbox(key="task.billable").check()
+    button(at, "Créer la tâche").click()
+    at.run()
+    no_exception(at)
+    with db.read() as session:
+        assert session.scalar(select(Task.billable).where(Task.title == "Devis plombier")) is True
+
+
+def test_the_server_accepts_the_largest_upload_a_setting_allows():
+    import tomllib
+    from pathlib import Path
+
+    from homecrm.crm import candidate_import
+    from homecrm.settings.sections import SupportSettings
+
+    config = tomllib.loads((Path(__file__).parents[2] / ".streamlit" / "config.toml").read_text())
+    server_mb = config["server"]["maxUploadSize"]
+    support_max = next(m.le for m in SupportSettings.model_fields["max_attachment_mb"].metadata if hasattr(m, "le"))
+    assert server_mb >= support_max
+    assert server_mb * 1024 * 1024 >= candidate_import.MAX_BYTES

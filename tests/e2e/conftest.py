@@ -108,17 +108,17 @@ def choose(page, combobox, option: str, attempts: int = 4) -> None:
     """Pick ``option`` in a Streamlit select box. A click that lands while the script reruns (the
     element is being replaced) opens nothing, so it is tried again."""
     for attempt in range(attempts):
+        settle(page)
         combobox.click()
         target = page.get_by_role("option", name=option)
         try:
             target.wait_for(timeout=5_000)
+            target.click(timeout=5_000)  # the list may be redrawn under the pointer by a rerun
+            return
         except Exception:  # noqa: BLE001 - playwright's TimeoutError
             if attempt == attempts - 1:
                 raise
             page.keyboard.press("Escape")
-            continue
-        target.click()
-        return
 
 
 def settle(page, timeout: float = 30_000) -> None:

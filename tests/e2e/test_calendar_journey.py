@@ -42,3 +42,13 @@ def test_rent_due_dates_and_a_reminder_on_the_clicked_day(db, app_server, browse
         reminder = session.scalar(select(CalendarReminder))
         assert (reminder.start_date, reminder.all_day) == (date(2026, 3, 19), True)
     frame.get_by_text("Relancer le syndic").wait_for()
+    # a second click on the same day opens the form again (the component repeats identical values)
+    page.get_by_text("Nouveau rappel").wait_for(state="detached")
+    frame = page.frame_locator("iframe[title*='calendar']").first
+    frame.locator("td[data-date='2026-03-19'] .fc-daygrid-day-frame").click(position={"x": 10, "y": 60})
+    page.get_by_text("Nouveau rappel").wait_for()
+    page.get_by_role("button", name="Annuler").click()
+    page.get_by_text("Nouveau rappel").wait_for(state="detached")
+    frame = page.frame_locator("iframe[title*='calendar']").first
+    frame.locator("td[data-date='2026-03-19'] .fc-daygrid-day-frame").click(position={"x": 10, "y": 60})
+    page.get_by_text("Nouveau rappel").wait_for()

@@ -196,3 +196,40 @@ def test_staff_see_only_what_their_rights_allow(db, world):
         create_task(session, actor=ACTOR, data={"title": "Pour Sam", "due_date": date(2026, 3, 25),
                                                 "assignee_ids": [user.id]})
     assert [(e.kind, e.title) for e in _events(db, sam)] == [("task", "Pour Sam")]
+
+
+def test_a_reminder_just_after_midnight_goes_at_its_time(db, world):
+    """00:30 in Paris on 4 December is 23:30 UTC on the 3rd: the reminder must not wait for UTC's day."""
+    controller, box = start_server()
+    try:
+        with db.write() as session:
+            save_section(session, SmtpSettings, {"encryption": "none", "host": "127.0.0.1", "port": controller.port,
+                                                 "sender_email": "crm@example.fr"}, actor=ACTOR)
+        with clock.frozen(datetime(2026, 12, 3, 12, 0, tzinfo=UTC)), db.write() as session:
+            create_reminder(session, actor=world["admin"], data={
+                "description": "Compteurs", "start_date": date(2026, 12, 4), "all_day": False, "at_time": time(0, 30)})
+        with clock.frozen(datetime(2026, 12, 3, 23, 29, tzinfo=UTC)), db.write() as session:
+            assert send_due_reminders(session) == 0
+        with clock.frozen(datetime(2026, 12, 3, 23, 31, tzinfo=UTC)), db.write() as session:  # 00:31 Paris
+            assert send_due_reminders(session) == 1
+    finally:
+        controller.stop()
+
+
+def test_cli_ics_to_stdout_and_a_missing_folder_refused(db, world, tmp_path, capsysbinary):
+    from homecrm.cli import main
+
+    assert main(["--db", db.url, "--as", "cal@example.fr", "calendar", "ics", "-o", "-"]) == 0
+    out = capsysbinary.readouterr().out
+    assert Calendar.from_ical(out).get("X-WR-CALNAME") is not None or out.startswith(b"BEGIN:VCALENDAR")
+    missing = tmp_path / "no" / "such" / "x.ics"
+    assert main(["--db", db.url, "--as", "cal@example.fr", "calendar", "ics", "-o", str(missing)]) == 2
+    assert "n'existe pas" in capsysbinary.readouterr().err.decode()
+    assert not (tmp_path / "no").exists()
+
+
+def test_an_all_day_reminder_for_today_set_after_8_is_sent_at_once(db, world):
+    with clock.frozen(datetime(2026, 3, 12, 15, 0, tzinfo=UTC)), db.write() as session:  # 16:00 in Paris
+        reminder = create_reminder(session, actor=world["admin"], data={"description": "Appeler le syndic",
+                                                                        "start_date": date(2026, 3, 12)})
+        assert not is_past(session, reminder) and reminder.notified_at is None

@@ -74,6 +74,9 @@ def test_generate_pay_pdf_and_export(db, capsys, tmp_path, frozen_today):
     code, out, _ = run(capsys, "receipts", "pay", "QUI-000001", "--amount", "430.00", "--date", "2026-03-12", "--mode", "chèque")
     assert "Quittance de loyer" in out
     target = tmp_path / "out" / "q.pdf"
+    code, _out, err = run(capsys, "receipts", "pdf", "QUI-000001", "-o", str(target))
+    assert code == 2 and "n'existe pas" in err  # a mistyped folder is reported, not created
+    target.parent.mkdir()
     assert run(capsys, "receipts", "pdf", "QUI-000001", "-o", str(target))[0] == 0
     text = pdf_text(target.read_bytes())
     assert "Quittance de loyer" in text and "sept cent trente euros" in text

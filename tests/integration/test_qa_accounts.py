@@ -87,7 +87,7 @@ def test_narrowed_rights_refuse_what_the_old_page_decided(db, world):
 
         save_role(session, actor=ACTOR, role_id=role.id, name=role.name,
                   permissions={(p.module, p.right) for p in role.permissions if (p.module, p.right) != ("tenants", "view")})
-    with pytest.raises(PermissionDenied, match="rechargez"):
+    with pytest.raises(PermissionDenied, match="rouvrez-la"):
         _pay(db, staff, doc_id)
 
 

@@ -295,3 +295,19 @@ def test_time_on_next_months_draft_is_issued_with_the_month(db, frozen_today):
         assert doc.state == "issued" and doc.number and doc.total == Decimal("1610.00")  # 1500 + 80 + 30
         with pytest.raises(ConflictError):
             bill_time_to_lease(session, actor=ACTOR, lease_id=lease.id, month=Month(2026, 4), entry_ids=[entry.id])
+
+
+def test_timesheet_days_are_the_landlords_days_not_utc(db):
+    """A timer from 00:10 to 00:50 Paris time on 3 December is on 3 December (23:10 UTC on the 2nd)."""
+    with db.write() as session:
+        _u, lea = staff(session, "Lea")
+        task = create_task(session, actor=lea, data={"title": "Nuit"})
+        task_id = task.id
+    with clock.frozen(datetime(2026, 12, 2, 23, 10, tzinfo=UTC)), db.write() as session:
+        timers.start_timer(session, actor=lea, task_id=task_id)
+    with clock.frozen(datetime(2026, 12, 2, 23, 50, tzinfo=UTC)), db.write() as session:
+        timers.stop_task_timer(session, actor=lea, task_id=task_id)
+    with db.read() as session:
+        [row] = time_rows(session, actor=ACTOR, first=date(2026, 12, 3), last=date(2026, 12, 3))
+        assert row.day == date(2026, 12, 3) and row.minutes == 40
+        assert time_rows(session, actor=ACTOR, first=date(2026, 12, 2), last=date(2026, 12, 2)) == []

@@ -244,3 +244,18 @@ def test_extension_setting_validation(db):
         from homecrm.settings import load_section
 
         assert load_section(session, SupportSettings).allowed_extensions == ".pdf,.png"
+
+
+@pytest.mark.parametrize("search", ["²", "١٢", "123456789012345678901234567890", "#", "  "])
+def test_odd_searches_find_nothing_and_never_fail(db, world, search):
+    open_one(db, world)
+    with db.read() as session:
+        assert len(tk.list_tickets(session, actor=ACTOR, search=search)) == (1 if not search.strip() else 0)
+
+
+def test_search_by_number_with_or_without_hash(db, world):
+    ticket_id = open_one(db, world)
+    with db.read() as session:
+        assert [t.id for t in tk.list_tickets(session, actor=ACTOR, search=f"#{ticket_id}")] == [ticket_id]
+        assert [t.id for t in tk.list_tickets(session, actor=ACTOR, search=str(ticket_id))] == [ticket_id]
+        assert [t.id for t in tk.list_tickets(session, actor=ACTOR, search="évier")] == [ticket_id]

@@ -54,7 +54,7 @@ class CalendarStyleSettings(SettingsSection):
     intro = N_("A colour per kind of event; the text colour is chosen automatically to stay readable.")
     order = 69
 
-    reminder_color: str = setting("#7b1fa2", label=N_("Reminders"), widget="color")
+    reminder_color: str = setting("#7b1fa2", label=N_("Calendar reminders"), widget="color")
     rent_unpaid_color: str = setting("#1f4e79", label=N_("Rent documents to be paid"), widget="color")
     rent_partial_color: str = setting("#e0a030", label=N_("Rent documents partly paid"), widget="color")
     rent_paid_color: str = setting("#1b7f3a", label=N_("Rent documents paid"), widget="color")
