@@ -677,9 +677,9 @@ def receipts_email(ctx: Context, number: str, to: tuple[str, ...]) -> None:
 
     with ctx.session(write=True) as session:
         actor = ctx.actor(session)
-        entry = send_document_email(session, actor=actor, document_id=find_by_number(session, number, actor=actor).id,
-                                     to=list(to) or None)
-        click.echo(f"{entry.recipient} {entry.provider_id}")
+        sent = send_document_email(session, actor=actor, document_id=find_by_number(session, number, actor=actor).id,
+                                    to=list(to) or None)
+        click.echo(f"{sent.report()} {sent.entry.provider_id}")
 
 
 @cli.group()
@@ -724,21 +724,8 @@ def reminders_run(ctx: Context, dry_run: bool, now_text: str | None) -> None:
         with write_session(factory) as session:
             send_due_reminders(session, now=now)
         deliver_queued(factory)
-    sent = {p.key for p in report.sent}
-    failed = {p.key: error for p, error in report.failed}
-    rows = []
-    for item in report.planned:
-        if item.key in sent:
-            state = _("sent")
-        elif item.key in failed:
-            state = _("failed: {error}").format(error=failed[item.key])
-        elif item.skip:
-            state = _("skipped: {reason}").format(reason=item.skip)
-        elif item.waits_until is not None:
-            state = _("waits until {time}").format(time=item.waits_until.strftime("%d/%m %H:%M"))
-        else:
-            state = _("to send") if dry_run else _("already sent")
-        rows.append((_(KINDS[item.kind]), item.channel, item.tenant, item.recipient or "—", state))
+    rows = [(_(KINDS[item.kind]), item.channel, item.tenant, item.recipient or "—", report.state(item))
+            for item in report.planned]
     headers = (_("Reminder"), _("Channel"), _("Tenant"), _("Recipient"), _("Status"))
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
     for row in [headers, *rows]:

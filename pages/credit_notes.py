@@ -43,15 +43,8 @@ keep_choice("credit_notes.selected", list(by_id))
 selected = st.selectbox(_("Credit note"), list(by_id), key="credit_notes.selected",
                         format_func=lambda i: f"{by_id[i].number or _('Draft')} — {by_id[i].tenant}")
 if selected in by_id:
-    cols = st.columns(3)
+    cols = st.columns(2)
     name, pdf = read(lambda s: credit_note_pdf(s, actor=actor, credit_note_id=selected))
-    from homecrm.notify.messages import send_credit_note_email
-    from homecrm.ui.feedback import run_action
-
-    cols[2].button(_("E-mail it to the tenant"), key=f"credit_notes.email.{selected}", on_click=run_action,
-                   args=(lambda s: send_credit_note_email(s, actor=actor, credit_note_id=selected),),
-                   kwargs={"success": lambda entry: _("E-mail sent to {to}.").format(to=entry.recipient)},
-                   disabled=by_id[selected].state != "issued")
     cols[0].download_button(_("Download the PDF"), data=pdf, file_name=name, mime="application/pdf",
                             key="credit_notes.pdf", type="primary", icon=":material/download:")
     with cols[1]:
@@ -62,3 +55,9 @@ if selected in by_id:
             action=lambda s: delete_credit_note(s, actor=actor, credit_note_id=selected),
             success=_("Credit note deleted."), disabled=not actor.can("credit_notes", "delete"),
         )
+    if by_id[selected].state == "issued":
+        from homecrm.settings import settings_version
+        from homecrm.ui.document_email import credit_note_email_box
+
+        with st.expander(_("E-mail it to the tenant"), icon=":material/mail:"):
+            credit_note_email_box(actor, selected, f"{by_id[selected].number}|{read(settings_version)}")

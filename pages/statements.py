@@ -13,10 +13,9 @@ from homecrm.billing.payments import PAYMENT_MODE_LABELS, RECEIVED_MODES, record
 from homecrm.billing.statements import tenant_statement
 from homecrm.crm.customers import list_customers
 from homecrm.i18n import _
-from homecrm.notify.messages import send_statement_email
 from homecrm.ui.choice import keep_choice
 from homecrm.ui.db import read
-from homecrm.ui.feedback import run_action, show_field_error, show_flashes
+from homecrm.ui.feedback import show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
 from homecrm.ui.once import run_once, submission_token, submit_key
 from homecrm.ui.page import page_setup
@@ -72,9 +71,11 @@ name, pdf = read(lambda s: statement_pdf(s, actor=actor, customer_id=customer_id
 buttons = st.columns(2)
 buttons[0].download_button(_("Download the statement (PDF)"), data=pdf, file_name=name, mime="application/pdf",
                            key="statements.pdf", type="primary", icon=":material/download:")
-buttons[1].button(_("E-mail it to the tenant"), key="statements.email", on_click=run_action,
-                  args=(lambda s: send_statement_email(s, actor=actor, customer_id=customer_id, first=first, last=last),),
-                  kwargs={"success": lambda entry: _("E-mail sent to {to}.").format(to=entry.recipient)})
+with buttons[1].expander(_("E-mail it to the tenant"), icon=":material/mail:"):
+    from homecrm.settings import settings_version
+    from homecrm.ui.document_email import statement_email_box
+
+    statement_email_box(actor, customer_id, first, last, f"{statement.closing}|{read(settings_version)}")
 
 if actor.can("payments", "create"):
     form = "on-account"

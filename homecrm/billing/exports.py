@@ -103,6 +103,10 @@ def credit_note_pdf(session: Session, *, actor: Principal, credit_note_id: int) 
     return credit_note_filename(note), render(note, DocumentContext.load(session))
 
 
+def statement_filename(customer_id: int, first, last) -> str:
+    return f"releve-{customer_id}-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
+
+
 def statement_pdf(session: Session, *, actor: Principal, customer_id: int, first, last) -> tuple[str, bytes]:
     from homecrm.billing.statements import tenant_statement
     from homecrm.crm.customers import get_customer
@@ -110,4 +114,4 @@ def statement_pdf(session: Session, *, actor: Principal, customer_id: int, first
 
     statement = tenant_statement(session, actor=actor, customer_id=customer_id, first=first, last=last)
     customer = get_customer(session, customer_id, actor=actor)
-    return f"releve-{customer_id}-{first:%Y%m%d}-{last:%Y%m%d}.pdf", render(statement, customer, DocumentContext.load(session))
+    return statement_filename(customer_id, first, last), render(statement, customer, DocumentContext.load(session))

@@ -95,12 +95,12 @@ class DuplicateSubmission(ConflictError):
     """The same form was submitted twice (a double click): the first submission counts."""
 
 
-def claim_submission(session: Session, submission: str | None) -> None:
+def claim_submission(session: Session, submission: str | None, message: str | None = None) -> None:
     """Refuse a second submission of the same form render (the token is claimed in this transaction)."""
     if submission and not claim_once(session, f"form:{submission}"):
         raise DuplicateSubmission(
-            _("This form was already submitted (double click?): it was recorded only once. If you really "
-              "meant to record it a second time, submit the form again.")
+            message or _("This form was already submitted (double click?): it was recorded only once. If you really "
+                         "meant to record it a second time, submit the form again.")
         )
 
 

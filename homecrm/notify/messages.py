@@ -22,7 +22,7 @@ from homecrm.i18n import N_, _, language
 from homecrm.notify.smtp import Attachment, SmtpError, build_message, send_email
 from homecrm.render.context import DocumentContext
 from homecrm.render.formatting import Formats
-from homecrm.render.placeholders import check_template, render_template
+from homecrm.render.placeholders import fill_fields, render_template
 from homecrm.render.rent_document import pdf_filename, render_rent_document_pdf
 from homecrm.security.principal import Principal, require
 from homecrm.settings import load_section
@@ -68,6 +68,16 @@ def document_values(doc: RentDocument, ctx: DocumentContext, *, link_url: str | 
     return values
 
 
+# Sending a message to a tenant is an action, not a reading: a read-only role may not do it.
+SEND_RIGHT = {"document": ("documents", "create"), "statement": ("documents", "create"),
+              "credit_note": ("credit_notes", "create")}
+
+
+def may_send(actor: Principal, kind: str) -> bool:
+    """Whether the page should offer the "Send" button for ``kind`` (the service checks again)."""
+    return actor.can(*SEND_RIGHT[kind])
+
+
 @dataclass(frozen=True)
 class DraftEmail:
     to: list[str]
@@ -75,6 +85,28 @@ class DraftEmail:
     body: str
     attachment_name: str
     blocked: str | None  # why it cannot be sent
+
+
+@dataclass(frozen=True)
+class SentEmail:
+    entry: MessageLog
+    refused: dict[str, str]  # address → the server's answer
+    bcc: str = ""
+
+    def report(self) -> str:
+        """The landlord's sentence: who got it, who was refused (the hidden copy apart)."""
+        text = _("E-mail sent to {to}.").format(to=self.entry.recipient)
+        if self.refused:
+            text += " " + _("The server refused: {who}.").format(
+                who=", ".join(f"{a} ({r})" for a, r in self.refused.items()))
+        if self.bcc:
+            text += " " + _("Hidden copy to {bcc}.").format(bcc=self.bcc)
+        return text
+
+
+def _no_address(customer: Customer) -> str:
+    return _("{tenant} has no e-mail address: add one on the tenant's page, or type a recipient.").format(
+        tenant=customer.display_name)
 
 
 def draft_document_email(session: Session, *, actor: Principal, document_id: int) -> DraftEmail:
@@ -85,8 +117,7 @@ def draft_document_email(session: Session, *, actor: Principal, document_id: int
     templates = load_section(session, EmailTemplateSettings)
     values = document_values(doc, ctx, link_url=_link_url(session, doc, ctx))
     to = recipients_of(doc.customer)
-    blocked = quittance_consent_missing(doc) or (None if to else _("{tenant} has no e-mail address.").format(
-        tenant=doc.customer.display_name))
+    blocked = quittance_consent_missing(doc) or (None if to else _no_address(doc.customer))
     return DraftEmail(to, render_template(templates.document_subject, values), render_template(templates.document_body, values),
                       pdf_filename(doc), blocked)
 
@@ -98,20 +129,31 @@ def _log(session: Session, **fields) -> MessageLog:
     return entry
 
 
-def _check_recipients(addresses: list[str]) -> list[str]:
+def check_recipients(addresses: list[str], customer: Customer) -> list[str]:
     from homecrm import validation
 
     if not addresses:
-        raise ValidationError(_("Give at least one recipient."), field="to")
+        raise ValidationError(_no_address(customer), field="to")
     try:
         return [validation.email(address, required=True) for address in addresses]
     except ValueError as exc:
         raise ValidationError(str(exc), field="to") from None
 
 
-def _send_with_pdf(session: Session, *, actor: Principal, kind: str, customer_id: int, to: list[str], subject: str,
-                   body: str, filename: str, pdf: bytes, document_id: int | None = None) -> MessageLog:
-    """Send one e-mail with a PDF attached and log it; a failure is logged too, and nothing is marked sent."""
+def send_with_pdf(session: Session, *, actor: Principal, kind: str, customer_id: int, to: list[str], subject: str,
+                  body: str, filename: str, pdf: bytes, document_id: int | None = None,
+                  submission: str | None = None) -> SentEmail:
+    """Send one e-mail with a PDF attached and log it; a failure is logged too, and nothing is marked sent.
+
+    ``submission`` is the form's one-time token: a second submission of the same form (double
+    click) is refused before anything is sent.
+    """
+    from homecrm.billing.payments import claim_submission
+
+    require(session, actor, *SEND_RIGHT[kind])
+    claim_submission(session, submission, _(
+        "This e-mail was already sent by this form (double click?): it went out only once. To send it again, "
+        "click the button again."))
     settings = load_section(session, SmtpSettings)
     message = build_message(settings, to=to, subject=subject, body=body, attachments=[Attachment(filename, pdf)])
     common = {"channel": "email", "kind": kind, "customer_id": customer_id, "document_id": document_id,
@@ -121,81 +163,39 @@ def _send_with_pdf(session: Session, *, actor: Principal, kind: str, customer_id
     except SmtpError as exc:
         _log(session, recipient=", ".join(to), status="failed", result=str(exc)[:500], **common)
         raise
-    return _log(session, recipient=", ".join(sent.recipients), status="sent", provider_id=sent.message_id,
-                result=sent.response[:500], sent_at=clock.now(), **common)
+    entry = _log(session, recipient=", ".join(sent.recipients), status="sent", provider_id=sent.message_id,
+                 result=sent.summary()[:500], sent_at=clock.now(), **common)
+    return SentEmail(entry, sent.refused, sent.bcc)
 
 
-def _final_texts(subject: str | None, body: str | None, fields: tuple[str, ...], values: dict, draft_subject: str,
-                 draft_body: str) -> tuple[str, str]:
-    for text in (subject, body):
-        if text is not None:
-            check_template(text, fields, field="body")
-    return (render_template(subject, values) if subject is not None else draft_subject,
-            render_template(body, values) if body is not None else draft_body)
+def final_text(edited: str | None, drafted: str, fields: tuple[str, ...], values: dict, *, field: str) -> str:
+    """The text to send: the draft, or the landlord's edit of it with merge fields still filled in."""
+    if edited is None or edited == drafted:
+        return drafted  # already rendered: never read again as a template (literal braces stay)
+    return fill_fields(edited, values, fields, literal_in=drafted, field=field)
 
 
 def send_document_email(
     session: Session, *, actor: Principal, document_id: int, to: list[str] | None = None,
-    subject: str | None = None, body: str | None = None,
-) -> MessageLog:
+    subject: str | None = None, body: str | None = None, submission: str | None = None,
+) -> SentEmail:
     """E-mail a rent document with its PDF; refused for a quittance without the tenant's consent."""
+    require(session, actor, *SEND_RIGHT["document"])
     draft = draft_document_email(session, actor=actor, document_id=document_id)
     doc = documents_for_render(session, [document_id])[0]
     refused = quittance_consent_missing(doc)
     if refused:
         raise ValidationError(refused, field="to")
-    recipients = _check_recipients(to or draft.to)
+    recipients = check_recipients(to or draft.to, doc.customer)
     ctx = DocumentContext.load(session)
     link = _link_url(session, doc, ctx, create=True)
     values = document_values(doc, ctx, link_url=link)
-    final_subject, final_body = _final_texts(subject, body, DOCUMENT_FIELDS, values, draft.subject, draft.body)
+    final_subject = final_text(subject, draft.subject, DOCUMENT_FIELDS, values, field="subject")
+    final_body = final_text(body, draft.body, DOCUMENT_FIELDS, values, field="body")
     pdf = render_rent_document_pdf(doc, ctx, link_url=link)
-    return _send_with_pdf(session, actor=actor, kind="document", customer_id=doc.customer_id, to=recipients,
-                          subject=final_subject, body=final_body, filename=draft.attachment_name, pdf=pdf,
-                          document_id=doc.id)
-
-
-def send_credit_note_email(session: Session, *, actor: Principal, credit_note_id: int,
-                           to: list[str] | None = None) -> MessageLog:
-    from homecrm.billing.exports import credit_note_pdf
-    from homecrm.billing.credit_notes import get_credit_note
-    from homecrm.settings.sections.messaging import CREDIT_NOTE_FIELDS
-
-    note = get_credit_note(session, credit_note_id, actor=actor)
-    ctx = DocumentContext.load(session)
-    fmt = Formats.from_settings(ctx.finance, ctx.localization, ctx.language_for(note.customer.language))
-    values = {"client_name": note.customer.display_name, "company_name": ctx.landlord_name,
-              "credit_note_number": note.number or "", "invoice_number": note.document.number or "",
-              "amount": fmt.money(note.amount, note.currency)}
-    templates = load_section(session, EmailTemplateSettings)
-    check_template(templates.credit_note_body, CREDIT_NOTE_FIELDS)
-    filename, pdf = credit_note_pdf(session, actor=actor, credit_note_id=credit_note_id)
-    recipients = _check_recipients(to or recipients_of(note.customer))
-    return _send_with_pdf(session, actor=actor, kind="credit_note", customer_id=note.customer_id, to=recipients,
-                          subject=render_template(templates.credit_note_subject, values),
-                          body=render_template(templates.credit_note_body, values), filename=filename, pdf=pdf,
-                          document_id=note.document_id)
-
-
-def send_statement_email(session: Session, *, actor: Principal, customer_id: int, first: date, last: date,
-                         to: list[str] | None = None) -> MessageLog:
-    from homecrm.billing.exports import statement_pdf
-    from homecrm.billing.statements import tenant_statement
-    from homecrm.crm.customers import get_customer
-
-    customer = get_customer(session, customer_id, actor=actor)
-    statement = tenant_statement(session, actor=actor, customer_id=customer_id, first=first, last=last)
-    ctx = DocumentContext.load(session)
-    fmt = Formats.from_settings(ctx.finance, ctx.localization, ctx.language_for(customer.language))
-    values = {"client_name": customer.display_name, "company_name": ctx.landlord_name,
-              "period": _("from {start} to {end}").format(start=fmt.date(first), end=fmt.date(last)),
-              "balance": fmt.money(statement.closing, statement.currency)}
-    templates = load_section(session, EmailTemplateSettings)
-    filename, pdf = statement_pdf(session, actor=actor, customer_id=customer_id, first=first, last=last)
-    recipients = _check_recipients(to or recipients_of(customer))
-    return _send_with_pdf(session, actor=actor, kind="statement", customer_id=customer_id, to=recipients,
-                          subject=render_template(templates.statement_subject, values),
-                          body=render_template(templates.statement_body, values), filename=filename, pdf=pdf)
+    return send_with_pdf(session, actor=actor, kind="document", customer_id=doc.customer_id, to=recipients,
+                         subject=final_subject, body=final_body, filename=draft.attachment_name, pdf=pdf,
+                         document_id=doc.id, submission=submission)
 
 
 MESSAGE_STATUS_LABELS = {"sending": N_("sending"), "sent": N_("sent"), "failed": N_("failed"), "skipped": N_("skipped")}

@@ -15,11 +15,12 @@ such a field). A failed send is retried by the next runs, three attempts in all.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -57,6 +58,8 @@ SMS_TRIGGER_OF = {"due_notice": "invoice_due", "overdue_notice": "invoice_overdu
 EMAIL_FLAG_OF = {"due_notice": "due_notice_email", "overdue_notice": "overdue_email",
                  "payment_confirmation": "payment_email", "lease_end": "lease_end_email"}
 MAX_ATTEMPTS = 3
+log = logging.getLogger(__name__)
+STALE_AFTER = timedelta(minutes=15)  # far above one send (SMTP timeout 20 s per step)
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,37 @@ class RunReport:
     sent: list[Planned] = field(default_factory=list)
     failed: list[tuple[Planned, str]] = field(default_factory=list)
     already: int = 0
+    dry_run: bool = False
+    previous: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # key → (status, attempts, result)
+
+    def state(self, item: Planned) -> str:
+        """What happened to ``item`` in this run (or would happen, in a dry run), in the landlord's words."""
+        sent = {p.key for p in self.sent}
+        failed = {p.key: error for p, error in self.failed}
+        status, attempts, result = self.previous.get(item.key, ("", 0, ""))
+        if item.key in sent:
+            return _("sent")
+        if item.key in failed:
+            attempts = max(attempts, 0) + 1
+            if attempts < MAX_ATTEMPTS:
+                return _("failed (attempt {n} of {max}, retried at the next run): {error}").format(
+                    n=attempts, max=MAX_ATTEMPTS, error=failed[item.key])
+            return _("failed (attempt {n} of {max}, not retried): {error}").format(
+                n=attempts, max=MAX_ATTEMPTS, error=failed[item.key])
+        if status == "sent":
+            return _("already sent")
+        if item.skip:
+            return _("skipped: {reason}").format(reason=item.skip)
+        if status == "failed" and attempts >= MAX_ATTEMPTS:
+            return _("failed {n} times, not retried: {error}").format(n=attempts, error=result)
+        if status == "sending":
+            return _("being sent by another run")
+        if item.waits_until is not None:
+            return _("waits until {time} ({zone})").format(time=item.waits_until.strftime("%d/%m %H:%M"),
+                                                            zone=item.waits_until.tzinfo)
+        if status == "failed":
+            return _("to send again (attempt {n} of {max})").format(n=attempts + 1, max=MAX_ATTEMPTS)
+        return _("to send") if self.dry_run else _("being sent by another run")
 
 
 def _quiet(local: datetime, settings: ReminderSettings) -> datetime | None:
@@ -202,12 +236,25 @@ def plan_reminders(session: Session, *, actor: Principal, now: datetime | None =
     return planned
 
 
-def already_done(session: Session, keys: list[str]) -> dict[str, tuple[str, int]]:
-    """key → (status, attempts) of the messages already claimed."""
+def already_done(session: Session, keys: list[str]) -> dict[str, tuple[str, int, str]]:
+    """key → (status, attempts, result) of the messages already claimed."""
     if not keys:
         return {}
-    rows = session.execute(select(MessageLog.key, MessageLog.status, MessageLog.attempts).where(MessageLog.key.in_(keys)))
-    return {key: (status, attempts) for key, status, attempts in rows}
+    rows = session.execute(select(MessageLog.key, MessageLog.status, MessageLog.attempts, MessageLog.result)
+                           .where(MessageLog.key.in_(keys)))
+    return {key: (status, attempts, result) for key, status, attempts, result in rows}
+
+
+def release_interrupted(factory: sessionmaker[Session]) -> int:
+    """Mark failed the reminders a dead run left "sending", so that they are retried and listed."""
+    cutoff = clock.now() - STALE_AFTER
+    with write_session(factory) as session:
+        return session.execute(
+            update(MessageLog).where(MessageLog.key.is_not(None), MessageLog.kind.in_(list(KINDS)),
+                                     MessageLog.status == "sending",
+                                     or_(MessageLog.claimed_at.is_(None), MessageLog.claimed_at < cutoff))
+            .values(status="failed", result=_("interrupted: the run stopped before recording the outcome"))
+        ).rowcount
 
 
 def _claim(factory: sessionmaker[Session], item: Planned, actor: Principal) -> bool:
@@ -216,7 +263,8 @@ def _claim(factory: sessionmaker[Session], item: Planned, actor: Principal) -> b
         with write_session(factory) as session:
             session.add(MessageLog(key=item.key, channel=item.channel, kind=item.kind, customer_id=item.customer_id,
                                    document_id=item.document_id, recipient=item.recipient, subject=item.subject,
-                                   body=item.body, status="sending", attempts=1, created_by_id=actor.user_id))
+                                   body=item.body, status="sending", attempts=1, created_by_id=actor.user_id,
+                                   claimed_at=clock.now()))
         return True
     except IntegrityError:
         pass
@@ -224,7 +272,7 @@ def _claim(factory: sessionmaker[Session], item: Planned, actor: Principal) -> b
         taken = session.execute(
             update(MessageLog).where(MessageLog.key == item.key, MessageLog.status == "failed",
                                      MessageLog.attempts < MAX_ATTEMPTS)
-            .values(status="sending", attempts=MessageLog.attempts + 1)
+            .values(status="sending", attempts=MessageLog.attempts + 1, claimed_at=clock.now())
         ).rowcount
     return taken == 1
 
@@ -249,23 +297,25 @@ def _deliver(factory: sessionmaker[Session], item: Planned) -> tuple[str, str]:
         message = build_message(settings, to=[a.strip() for a in item.recipient.split(",")], subject=item.subject,
                                 body=item.body, attachments=attachments)
         sent = send_email(settings, message)
-        return sent.message_id, sent.response
+        return sent.message_id, sent.summary()
 
 
 def run_reminders(
     factory: sessionmaker[Session], *, actor: Principal, now: datetime | None = None, dry_run: bool = False
 ) -> RunReport:
     now = now or clock.now()
+    if not dry_run:
+        release_interrupted(factory)
     with read_session(factory) as session:
         planned = plan_reminders(session, actor=actor, now=now)
         done = already_done(session, [p.key for p in planned])
-    report = RunReport(now=now, planned=planned)
+    report = RunReport(now=now, planned=planned, dry_run=dry_run, previous=done)
     if dry_run:
         return report
     for item in planned:
         previous = done.get(item.key)
         if previous is not None and (previous[0] != "failed" or previous[1] >= MAX_ATTEMPTS):
-            report.already += 1
+            report.already += previous[0] == "sent"
             continue
         if not item.sendable or not _claim(factory, item, actor):
             continue
@@ -274,6 +324,10 @@ def run_reminders(
             status, error = "sent", ""
         except HomecrmError as exc:
             provider_id, result, status, error = "", str(exc), "failed", str(exc)
+        except Exception as exc:  # noqa: BLE001 - never leave the message "sending": record why, go on
+            log.exception("reminder %s could not be sent", item.key)
+            error = _("unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}")
+            provider_id, result, status = "", error, "failed"
         with write_session(factory) as session:
             session.execute(update(MessageLog).where(MessageLog.key == item.key).values(
                 status=status, provider_id=provider_id[:300], result=result[:500],

@@ -7,6 +7,7 @@ reach anything but the values we hand it. ``{{`` and ``}}`` write literal braces
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Iterable, Mapping
 
@@ -22,7 +23,7 @@ def placeholders_in(template: str, example: str = "name") -> list[str]:
         parsed = list(_formatter.parse(template))
     except ValueError:
         raise ValidationError(
-            _("The format has an unbalanced brace: close every {{ with }} (write {{{{ for a literal brace).")
+            _("The format has an unbalanced brace: close every {{ with }} (write {{{{ for a literal brace).").format()
         ) from None
     names: list[str] = []
     for _literal, field, spec, conversion in parsed:
@@ -84,3 +85,33 @@ def render_lines(template: str, values: Mapping[str, object]) -> list[str]:
     """Render and split into lines, dropping lines left empty by missing values."""
     rendered = render_template(template, values)
     return [line.strip() for line in rendered.splitlines() if line.strip(" ,-–")]
+
+
+_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def fill_fields(text: str, values: Mapping[str, object], allowed: Iterable[str], *, literal_in: str = "",
+                field: str | None = None) -> str:
+    """Fill the ``{name}`` merge fields left in an already-rendered text the user edited.
+
+    Unlike a template, everything else stays as typed (a rendered ``{LOC-QUI-1}`` is text, not a
+    field). A ``{name}`` that is no merge field is refused, naming it, unless it was already in
+    ``literal_in`` (the rendered draft, where it came from an escaped ``{{name}}``).
+    """
+    allowed_set = set(allowed)
+    unknown = sorted({m.group(0) for m in _FIELD.finditer(text)
+                      if m.group(1) not in allowed_set and m.group(0) not in literal_in})
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholders: {names}. Available: {available}.").format(
+                names=", ".join(unknown), available=", ".join("{" + n + "}" for n in sorted(allowed_set))),
+            field=field,
+        )
+
+    def value(match: re.Match) -> str:
+        if match.group(1) not in allowed_set:
+            return match.group(0)
+        found = values.get(match.group(1), "")
+        return "" if found is None else str(found)
+
+    return _FIELD.sub(value, text)

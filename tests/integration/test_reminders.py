@@ -148,3 +148,85 @@ def test_dry_run_and_the_next_seven_days_queue(db, world):
         (date(2026, 2, 28), "Alpha", "due_notice", "email"), (date(2026, 2, 28), "Alpha", "due_notice", "sms"),
         (date(2026, 2, 28), "Bravo", "due_notice", "email")}
     assert len(world["mailbox"].messages) == 0
+
+
+# QA round on issue 5 ---------------------------------------------------------------------------------------------
+
+
+def _rows(db) -> dict[str, tuple[str, int]]:
+    with db.read() as session:
+        return {m.key: (m.status, m.attempts) for m in session.scalars(select(MessageLog).where(MessageLog.key.is_not(None)))}
+
+
+def test_reminders_in_iso_8859_1_are_sent_and_nothing_stays_sending(db, world):
+    with db.write() as session:
+        save_section(session, SmtpSettings, {"charset": "iso-8859-1"}, actor=ACTOR)
+    now = _day(date(2026, 2, 28))
+    with clock.frozen(now):
+        report = run_reminders(db.factory, actor=ACTOR, now=now)
+    assert len(report.sent) == 3 and report.failed == []
+    assert "sending" not in {status for status, _n in _rows(db).values()}
+    assert len(world["mailbox"].messages) == 2
+
+
+def test_an_unexpected_error_marks_the_message_failed_and_the_next_run_sends_it(db, world, monkeypatch):
+    import smtplib
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("connection library bug")
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", broken)  # the network boundary misbehaves
+    now = _day(date(2026, 2, 28))
+    with clock.frozen(now):
+        report = run_reminders(db.factory, actor=ACTOR, now=now)
+    assert {p.tenant for p, _e in report.failed} == {"Alpha", "Bravo"}
+    assert all("RuntimeError" in error for _p, error in report.failed)
+    failed = next(p for p, _e in report.failed)
+    assert "nouvel essai à la prochaine exécution" in report.state(failed)
+    assert {k: v for k, v in _rows(db).items() if k.endswith(":email")} == {
+        f"due_notice:doc{world['docs']['Alpha']}:email": ("failed", 1),
+        f"due_notice:doc{world['docs']['Bravo']}:email": ("failed", 1)}
+    monkeypatch.undo()
+    with clock.frozen(now):
+        again = run_reminders(db.factory, actor=ACTOR, now=now)
+    assert len(again.sent) == 2 and len(world["mailbox"].messages) == 2
+
+
+def test_a_message_left_sending_by_a_dead_run_is_retried(db, world):
+    key = f"due_notice:doc{world['docs']['Alpha']}:email"
+    now = _day(date(2026, 2, 28))
+    with db.write() as session:  # what a run killed between claiming and recording leaves behind
+        session.add(MessageLog(key=key, channel="email", kind="due_notice", status="sending", attempts=1,
+                               claimed_at=now - timedelta(hours=1)))
+    with clock.frozen(now):
+        report = run_reminders(db.factory, actor=ACTOR, now=now)
+    assert key in {p.key for p in report.sent}
+    assert _rows(db)[key] == ("sent", 2)
+
+
+def test_a_message_being_sent_now_is_left_to_its_run_and_said_so(db, world):
+    key = f"due_notice:doc{world['docs']['Alpha']}:email"
+    now = _day(date(2026, 2, 28))
+    with db.write() as session:
+        session.add(MessageLog(key=key, channel="email", kind="due_notice", status="sending", attempts=1,
+                               claimed_at=now))
+    with clock.frozen(now):
+        report = run_reminders(db.factory, actor=ACTOR, now=now)
+    item = next(p for p in report.planned if p.key == key)
+    assert item not in report.sent and report.state(item) == "en cours d'envoi par une autre exécution"
+
+
+def test_dry_run_after_a_real_run_tells_sent_from_to_send(db, world):
+    now = _day(date(2026, 2, 28))
+    with clock.frozen(now):
+        run_reminders(db.factory, actor=ACTOR, now=now)
+        with db.write() as session:  # Bravo's e-mail failed three times
+            bravo = session.scalar(select(MessageLog).where(MessageLog.key == f"due_notice:doc{world['docs']['Bravo']}:email"))
+            bravo.status, bravo.attempts, bravo.result = "failed", 3, "boîte pleine"
+        dry = run_reminders(db.factory, actor=ACTOR, now=now, dry_run=True)
+        real = run_reminders(db.factory, actor=ACTOR, now=now)
+    for report in (dry, real):
+        states = {(p.tenant, p.channel): report.state(p) for p in report.planned}
+        assert states[("Alpha", "email")] == states[("Alpha", "sms")] == "déjà envoyé"
+        assert states[("Bravo", "email")] == "échec 3 fois, plus de nouvel essai : boîte pleine"
+    assert real.already == 2 and real.sent == []

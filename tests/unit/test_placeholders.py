@@ -22,3 +22,21 @@ def test_rendering_escapes_values_and_drops_empty_lines():
     out = render_template("<b>{name}</b>", {"name": "<script>"}, escape=lambda s: s.replace("<", "&lt;"))
     assert out == "&lt;b>&lt;script>&lt;/b>"
     assert render_lines("{a}\n{b}\n{{literal}}", {"a": "x", "b": ""}) == ["x", "{literal}"]
+
+
+def test_the_unbalanced_brace_message_shows_single_braces():
+    from homecrm.render.placeholders import placeholders_in
+
+    with pytest.raises(ValidationError) as excinfo:
+        placeholders_in("Loyer {amount")
+    assert "fermez chaque { par } (écrivez {{ pour une accolade littérale)" in str(excinfo.value)
+
+
+def test_fill_fields_fills_merge_fields_and_keeps_other_braces():
+    from homecrm.render.placeholders import fill_fields
+
+    text = "Réf. {LOC-QUI-1} pour {client_name} {note}"
+    assert fill_fields(text, {"client_name": "Camille"}, ("client_name",), literal_in="{note}") == \
+        "Réf. {LOC-QUI-1} pour Camille {note}"
+    with pytest.raises(ValidationError, match=r"\{iban\}"):
+        fill_fields("{iban}", {}, ("client_name",))

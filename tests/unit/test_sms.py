@@ -31,3 +31,14 @@ def test_gsm_equivalents_and_amounts():
     assert to_gsm("Échéance dépassée : «650 €» dû, façade, œuvre’s") == "Échéance dépassée : \"650 €\" du, facade, oeuvre's"
     assert segment_info(to_gsm("dû ç ê")).encoding == "GSM-7"
     assert sms_amount("1\u202f234,50\u00a0€") == "1 234,50 €"
+
+
+def test_sample_values_never_force_ucs2_themselves():
+    """The editor's count fills merge fields with samples: a sample must not be what forces UCS-2 (QA 5, #7)."""
+    from homecrm.settings.sections import SmsTriggerSettings
+    from homecrm.settings.sections.messaging import SAMPLE_VALUES, sample_sms
+
+    for name, value in SAMPLE_VALUES.items():
+        assert segment_info(value).encoding == "GSM-7", name
+    default = to_gsm(SmsTriggerSettings().contract_expiry)
+    assert segment_info(sample_sms(default)).encoding == "GSM-7"

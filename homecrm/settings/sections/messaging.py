@@ -36,7 +36,7 @@ class SmsGatewaySettings(SettingsSection):
     twilio_account_sid: str = setting("", label=N_("Twilio account SID"), help=N_("AC… (Twilio console)."), max_length=64)
     twilio_auth_token: SecretStr = setting(SecretStr(""), label=N_("Twilio auth token"), help=N_("Stored encrypted."),
                                            widget="secret")
-    twilio_from: str = setting("", label=N_("Sender number"), help=N_("Your Twilio number, e.g. +33700000000."))
+    twilio_from: str = setting("", label=N_("Sender number"), help=N_("Your Twilio number in international format, e.g. +33757000000."))
     twilio_messaging_service_sid: str = setting(
         "", label=N_("Messaging service SID"), help=N_("MG…; used instead of the sender number when given."), max_length=64)
 
@@ -81,7 +81,7 @@ def sms_template(default: str, label: str, help: str, fields: tuple[str, ...], w
 SAMPLE_VALUES = {
     "client_name": "Marie Dupont", "company_name": "SCI Les Tilleuls", "invoice_number": "QUI-000123",
     "document_title": "Avis d'échéance", "amount": "650,00 €", "balance": "650,00 €", "due_date": "05/03/2026",
-    "period": "mars 2026", "payment_link": "https://buy.stripe.com/test_abcdefgh", "unit": "Résidence – Apt 1",
+    "period": "mars 2026", "payment_link": "https://buy.stripe.com/test_abcdefgh", "unit": "Résidence - Apt 1",
     "end_date": "31/08/2026", "staff_name": "Julie", "description": "Visite", "date": "05/03/2026",
 }
 

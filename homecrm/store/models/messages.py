@@ -39,3 +39,5 @@ class MessageLog(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # When a reminder run took it (status "sending"): a claim long past means the run died.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
