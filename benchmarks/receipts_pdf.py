@@ -28,9 +28,14 @@ from homecrm.billing.documents import documents_for_render, generate_month  # no
 from homecrm.billing.exports import month_document_ids, month_zip  # noqa: E402
 from homecrm.billing.periods import Month  # noqa: E402
 from homecrm.render.context import DocumentContext  # noqa: E402
+from homecrm.security.principal import Principal  # noqa: E402
+from homecrm.settings import save_section  # noqa: E402
+from homecrm.settings.sections import CompanySettings  # noqa: E402
 from homecrm.render.rent_document import rent_document_html  # noqa: E402
 from homecrm.store import make_engine, make_session_factory, read_session, upgrade_database, write_session  # noqa: E402
 from homecrm.store.models import Customer, Lease, Property, Unit  # noqa: E402
+
+ACTOR = Principal.system()
 
 
 def rss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -56,6 +61,8 @@ def seed(factory, leases: int) -> None:
                                          "due_day": 5, "currency": "EUR", "regime": "residential",
                                          "vat_option": False, "furnished": False, "notes": ""}
                                         for i in range(1, leases + 1)])
+        save_section(session, CompanySettings, {"name": "SCI Bench", "address": "1 rue de la Paix",
+                                                 "zip_code": "69002", "city": "Lyon"}, actor=ACTOR)
 
 
 def main() -> None:
@@ -75,21 +82,21 @@ def main() -> None:
 
         start = time.perf_counter()
         with write_session(factory) as session:
-            result = generate_month(session, month=month, on=date(2026, 2, 25))
+            result = generate_month(session, actor=ACTOR, month=month, on=date(2026, 2, 25))
         elapsed = time.perf_counter() - start
         print(f"1. issue the month:        {len(result.created):5d} documents in {elapsed:6.2f} s "
               f"= {len(result.created) / elapsed:7.1f} docs/s")
 
         start = time.perf_counter()
         with read_session(factory) as session:
-            data = month_zip(session, month=month, workers=args.workers)
+            data = month_zip(session, actor=ACTOR, month=month, workers=args.workers)
         elapsed = time.perf_counter() - start
         print(f"2. PDFs into the ZIP:      {len(result.created):5d} documents in {elapsed:6.2f} s "
               f"= {len(result.created) / elapsed:7.1f} docs/s  (ZIP {len(data) / 1e6:.1f} MB; "
               f"peak RSS main {rss_mb():.0f} MB, largest worker {rss_mb(resource.RUSAGE_CHILDREN):.0f} MB)")
 
         with read_session(factory) as session:
-            ids = month_document_ids(session, month)[: args.sample]
+            ids = month_document_ids(session, month, actor=ACTOR)[: args.sample]
             ctx = DocumentContext.load(session)
             htmls = [rent_document_html(doc, ctx) for doc in documents_for_render(session, ids)]
 
