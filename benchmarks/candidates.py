@@ -89,7 +89,7 @@ def bench_board(url: str, factory) -> None:
         columns = board(session, actor=actor)
         service = time.perf_counter() - started
         started = time.perf_counter()
-        cards = list_candidates(session, actor=actor, limit=1000)
+        list_candidates(session, actor=actor, limit=1000)
         listing = time.perf_counter() - started
     total = sum(c.total for c in columns)
     print(f"board service with {total:,} candidates: {service * 1000:.0f} ms "

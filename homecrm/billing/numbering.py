@@ -100,12 +100,17 @@ def set_next(session: Session, series: str, period: str, value: int, *, highest_
             ),
             field="next_number",
         )
+    from homecrm.security import audit
+
     _ensure_counter(session, series, period)
-    session.execute(
-        update(NumberCounter)
-        .where(NumberCounter.series == series, NumberCounter.period == period)
-        .values(next_value=value)
-    )
+    where = (NumberCounter.series == series, NumberCounter.period == period)
+    current = session.scalar(select(NumberCounter.next_value).where(*where))
+    if current == value:
+        return
+    session.execute(update(NumberCounter).where(*where).values(next_value=value))
+    # A jump in a numbering series is exactly what the audit trail must show.
+    audit.record(session, action="update", entity="counter", entity_id=f"{series}/{period or '-'}",
+                 summary=f"{series} {period}".strip(), changes={"next_value": [current, value]})
 
 
 def highest_used(session: Session, model, series: str, period: str) -> int:

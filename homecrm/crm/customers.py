@@ -10,6 +10,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from homecrm import validation
+from homecrm.store.text import contains_text
 from homecrm.errors import ConflictError, NotFoundError, ValidationError, check_version
 from homecrm.i18n import _
 from homecrm.inputs import InputModel, parse_input
@@ -187,16 +188,10 @@ def list_customers(
     if actor.visibility("tenants") == "own":
         stmt = stmt.where(Customer.created_by_id == actor.user_id)
     if search.strip():
-        pattern = f"%{search.strip()}%"
-        stmt = stmt.where(
-            or_(
-                Customer.last_name.ilike(pattern),
-                Customer.first_name.ilike(pattern),
-                Customer.company_name.ilike(pattern),
-                Customer.email.ilike(pattern),
-                Customer.city.ilike(pattern),
-            )
-        )
+        text = search.strip()
+        full_name = Customer.first_name + " " + Customer.last_name
+        stmt = stmt.where(or_(*(contains_text(column, text) for column in (
+            full_name, Customer.last_name, Customer.company_name, Customer.email, Customer.city))))
     found = session.execute(stmt).all()
     tags = tags_of(session, "tenant", [c.id for c, _count in found])
     return [

@@ -17,6 +17,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from homecrm import clock
+from homecrm.store.text import contains_text
 from homecrm.i18n import N_, _
 from homecrm.security.principal import Principal, require_admin
 from homecrm.store.models import (
@@ -35,6 +36,7 @@ from homecrm.store.models import (
     Payment,
     Property,
     RentDocument,
+    RentDocumentLine,
     Role,
     Setting,
     StaffUser,
@@ -82,6 +84,7 @@ AUDITED: dict[type, str] = {
     Lease: "lease",
     Tax: "tax",
     RentDocument: "document",
+    RentDocumentLine: "document_line",
     Payment: "payment",
     StaffUser: "user",
     Role: "role",
@@ -243,7 +246,7 @@ def list_entries(
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     if search.strip():
-        stmt = stmt.where(AuditEntry.summary.ilike(f"%{search.strip()}%"))
+        stmt = stmt.where(contains_text(AuditEntry.summary, search.strip()))
     return [
         AuditRow(e.at, e.actor, e.action, e.entity, e.entity_id, e.summary, json.loads(e.changes or "{}"))
         for e in session.scalars(stmt)

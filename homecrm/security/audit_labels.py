@@ -32,6 +32,15 @@ ENTITY_LABELS: dict[str, str] = {
     "candidate_status": N_("Candidate status"),
     "candidate_source": N_("Candidate source"),
     "tag": N_("Tag"),
+    "document_line": N_("Document line"),
+    "counter": N_("Numbering counter"),
+    "task": N_("Task"),
+    "task_status": N_("Task status"),
+    "time_entry": N_("Time entry"),
+    "ticket": N_("Ticket"),
+    "ticket_reply": N_("Ticket reply"),
+    "ticket_status": N_("Ticket status"),
+    "reminder": N_("Reminder"),
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -63,6 +72,7 @@ FIELD_LABELS: dict[str, str] = {
     "data": N_("Content"),
     "deposit": N_("Deposit"),
     "description": N_("Description"),
+    "next_value": N_("Next number"),
     "document_id": N_("Rent document (no.)"),
     "due_date": N_("Due date"),
     "due_day": N_("Due day of the month"),

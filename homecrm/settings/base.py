@@ -23,7 +23,7 @@ from homecrm.errors import ValidationError
 from homecrm.i18n import _
 from homecrm.inputs import as_validation_error
 from homecrm.render.placeholders import check_template
-from homecrm.security.principal import Principal, require
+from homecrm.security.principal import Principal, require, require_admin
 from homecrm.store.models import Setting
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ class SettingsSection(BaseModel):
     intro: ClassVar[str] = ""
     order: ClassVar[int] = 100
     hidden: ClassVar[bool] = False  # internal sections have no settings page
+    admin_only: ClassVar[bool] = False  # only administrators may change these (sign-in protection, demo flag)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -281,6 +282,8 @@ def _check_assets(session: Session, cls: type[SettingsSection], candidate: Setti
 def save_section(session: Session, cls: type[S], changes: Mapping[str, Any], *, actor: Principal) -> S:
     """Validate then store ``changes``; nothing is written when anything is invalid."""
     require(session, actor, "settings", "edit")
+    if cls.admin_only:
+        require_admin(session, actor)
     before = load_section(session, cls)
     after = validate_section(session, cls, changes, base=before)
     dumped = after.model_dump(mode="json")

@@ -89,3 +89,51 @@ def test_a_failed_action_leaves_no_trace(db, admin):
         create_customer(session, actor=admin, data={"last_name": "Ok"})
         create_customer(session, actor=admin, data={"last_name": ""})
     assert entries(db, admin, entity="tenant") == []
+
+
+def test_credit_notes_drafts_lines_leases_tenants_and_counters_are_recorded(db, admin, frozen_today):
+    from homecrm.billing import credit_notes
+    from homecrm.billing.documents import add_line, create_draft, delete_draft, remove_line
+    from homecrm.crm.customers import delete_customer
+    from homecrm.leasing.leases import create_lease, delete_lease
+    from homecrm.leasing.properties import add_unit
+
+    with db.write() as session:
+        lease = make_lease(session, name="Martin")
+        doc_id = generate_month(session, actor=admin, month=Month(2026, 3), on=date(2026, 3, 1)).created[0]
+        note = credit_notes.create_credit_note(session, actor=admin, document_id=doc_id,
+                                               data={"amount": "20", "reason": "Geste"}, issue=False)
+        credit_notes.delete_credit_note(session, actor=admin, credit_note_id=note.id)
+        credit_notes.cancel_document(session, actor=admin, document_id=doc_id, reason="Erreur de loyer")
+        draft = create_draft(session, actor=admin, lease_id=lease.id, month=Month(2026, 4))
+        line = add_line(session, actor=admin, document_id=draft.id, data={"description": "Régularisation", "unit_price": "12"})
+        remove_line(session, actor=admin, line_id=line.id)
+        delete_draft(session, actor=admin, document_id=draft.id)
+        save_section(session, ReceiptSettings, {"next_number": 500}, actor=admin)
+        other = create_customer(session, actor=admin, data={"last_name": "Bernard"})
+        unit = add_unit(session, actor=admin, property_id=lease.unit.property_id, data={"name": "Apt 2"})
+        second = create_lease(session, actor=admin, data={
+            "customer_id": other.id, "unit_id": unit.id, "start_date": date(2030, 1, 1), "rent": "500"})
+        delete_lease(session, actor=admin, lease_id=second.id)
+        delete_customer(session, actor=admin, customer_id=other.id)
+
+    rows = entries(db, admin)
+    kinds = {(r.entity, r.action) for r in rows if r.actor == "admin@test.fr"}
+    assert {("credit_note", "create"), ("credit_note", "delete"), ("credit_note", "update"),
+            ("document", "delete"), ("document_line", "create"), ("document_line", "delete"),
+            ("lease", "create"), ("lease", "delete"), ("tenant", "delete"), ("counter", "update")} <= kinds
+    line_row = next(r for r in rows if r.entity == "document_line" and r.action == "create" and r.summary == "Régularisation")
+    assert line_row.actor == "admin@test.fr"
+    counter = next(r for r in rows if r.entity == "counter")
+    assert counter.changes["next_value"][1] == 500
+    assert "Bernard" in {r.summary for r in rows if r.entity == "tenant" and r.action == "delete"}
+
+
+def test_audit_search_takes_wildcards_literally(db, admin):
+    with db.write() as session:
+        create_customer(session, actor=admin, data={"last_name": "Dupont"})
+        create_customer(session, actor=admin, data={"first_name": "Élodie", "last_name": "Fournier"})
+    assert entries(db, admin, search="%") == []
+    assert entries(db, admin, search="_") == []
+    found = entries(db, admin, search="ÉLODIE")
+    assert len(found) == 1 and "Fournier" in found[0].summary

@@ -4,13 +4,13 @@ from datetime import date
 
 import pytest
 
-from homecrm.billing import documents, exports, payments, reports, taxes
+from homecrm.billing import credit_notes, documents, exports, payment_reports, payments, reports, statements, taxes
 from homecrm.billing.periods import Month
 from homecrm.crm import customers
 from homecrm.leasing import leases, properties
 from homecrm.security.principal import MODULES, RIGHTS, PermissionDenied, Principal
 from homecrm.settings import save_section
-from homecrm.settings.sections import FinanceSettings, PdfSettings
+from homecrm.settings.sections import FinanceSettings, PdfSettings, SecuritySettings
 from homecrm.store.models import RentDocument
 from tests.factories import ACTOR, make_lease
 
@@ -34,7 +34,9 @@ def world(db, frozen_today):
                                           data={"amount": "100", "paid_on": date(2026, 3, 5)})
         draft = documents.create_draft(session, actor=ACTOR, lease_id=lease.id, month=Month(2026, 4))
         tax = taxes.create_tax(session, actor=ACTOR, data={"name": "TVA", "rate": "20"})
-        return {"lease": lease.id, "customer": lease.customer_id, "unit": lease.unit_id, "property": lease.unit.property_id,
+        note = credit_notes.create_credit_note(session, actor=ACTOR, document_id=doc_id, issue=False,
+                                               data={"amount": "10", "reason": "Geste"})
+        return {"note": note.id, "lease": lease.id, "customer": lease.customer_id, "unit": lease.unit_id, "property": lease.unit.property_id,
                 "doc": doc_id, "payment": payment.id, "draft": draft.id, "tax": tax.id}
 
 
@@ -67,6 +69,27 @@ CALLS = [
     ("payments", "create", lambda s, a, w: payments.record_payment(s, actor=a, document_id=w["doc"],
                                                                   data={"amount": "10", "paid_on": date(2026, 3, 6)})),
     ("payments", "delete", lambda s, a, w: payments.delete_payment(s, actor=a, payment_id=w["payment"])),
+    ("payments", "create", lambda s, a, w: payments.record_payment_on_account(
+        s, actor=a, customer_id=w["customer"], data={"amount": "10", "paid_on": date(2026, 3, 6)})),
+    ("payments", "create", lambda s, a, w: payments.apply_credit(s, actor=a, document_id=w["doc"])),
+    ("payments", "view", lambda s, a, w: payments.list_available_credits(s, actor=a)),
+    ("payments", "view", lambda s, a, w: payment_reports.payment_rows(s, actor=a, first=date(2026, 3, 1),
+                                                                      last=date(2026, 3, 31))),
+    ("payments", "view", lambda s, a, w: payment_reports.ageing(s, actor=a, today=date(2026, 3, 12))),
+    ("payments", "view", lambda s, a, w: statements.tenant_statement(s, actor=a, customer_id=w["customer"],
+                                                                    first=date(2026, 1, 1), last=date(2026, 3, 31))),
+    ("documents", "view", lambda s, a, w: statements.tenant_statement(s, actor=a, customer_id=w["customer"],
+                                                                     first=date(2026, 1, 1), last=date(2026, 3, 31))),
+    ("documents", "view", lambda s, a, w: exports.month_zip(s, actor=a, month=Month(2026, 3), workers=1)),
+    ("credit_notes", "view", lambda s, a, w: credit_notes.list_credit_notes(s, actor=a)),
+    ("credit_notes", "view", lambda s, a, w: credit_notes.get_credit_note(s, w["note"], actor=a)),
+    ("credit_notes", "create", lambda s, a, w: credit_notes.create_credit_note(
+        s, actor=a, document_id=w["doc"], data={"amount": "5", "reason": "Erreur"})),
+    ("credit_notes", "create", lambda s, a, w: credit_notes.issue_credit_note(s, actor=a, credit_note_id=w["note"])),
+    ("credit_notes", "create", lambda s, a, w: credit_notes.cancel_document(s, actor=a, document_id=w["doc"])),
+    ("credit_notes", "delete", lambda s, a, w: credit_notes.delete_credit_note(s, actor=a, credit_note_id=w["note"])),
+    ("leases", "delete", lambda s, a, w: properties.delete_property(s, actor=a, property_id=w["property"])),
+    ("reports", "view", lambda s, a, w: reports.last_months(s, actor=a, until=Month(2026, 3), count=2)),
     ("reports", "view", lambda s, a, w: reports.month_figures(s, Month(2026, 3), actor=a)),
     ("reports", "view", lambda s, a, w: reports.overdue_documents(s, actor=a, today=date(2026, 3, 12))),
     ("reports", "view", lambda s, a, w: reports.occupancy(s, actor=a, on=date(2026, 3, 12))),
@@ -134,3 +157,22 @@ def test_auto_assign_sale_agent_setting(db, frozen_today):
         assert session.get(RentDocument, on.id).sale_agent_id == user.id
         assert session.get(RentDocument, off.id).sale_agent_id is None
         assert session.get(RentDocument, off.id).created_by_id == user.id
+
+
+def test_admin_only_settings_refuse_a_non_admin_with_every_right(db, world):
+    """Sign-in protection and the demo flag are for administrators, whatever the role says."""
+    from homecrm.settings import load_section
+    from homecrm.settings.sections.security import SystemSettings
+
+    everything = Principal(user_id=None, email="power@test.fr",
+                           permissions=frozenset((m, r) for m in MODULES for r in RIGHTS))
+    for cls, change in ((SecuritySettings, {"max_failed_logins": 20}), (SystemSettings, {"demo_mode": True})):
+        with pytest.raises(PermissionDenied), db.write() as session:
+            save_section(session, cls, change, actor=everything)
+    with db.read() as session:
+        assert load_section(session, SecuritySettings).max_failed_logins == 5
+        assert load_section(session, SystemSettings).demo_mode is False
+    with db.write() as session:
+        save_section(session, SecuritySettings, {"max_failed_logins": 20}, actor=ACTOR)
+    with db.read() as session:
+        assert load_section(session, SecuritySettings).max_failed_logins == 20

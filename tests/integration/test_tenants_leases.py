@@ -112,3 +112,19 @@ def test_tenant_with_a_lease_cannot_be_deleted(db):
         lease = make_lease(session)
         with pytest.raises(ConflictError):
             delete_customer(session, customer_id=lease.customer_id, actor=ACTOR)
+
+
+def test_tenant_search_is_literal_and_folds_accented_capitals(db):
+    with db.write() as session:
+        create_customer(session, actor=ACTOR, data={"first_name": "Élodie", "last_name": "Fournier"})
+        create_customer(session, actor=ACTOR, data={"first_name": "Paul", "last_name": "Martin_Dubois"})
+        create_customer(session, actor=ACTOR, data={"first_name": "Anne", "last_name": "Petit"})
+    with db.read() as session:
+        def names(text):
+            return sorted(row.name.split()[-1] for row in list_customers(session, actor=ACTOR, search=text))
+
+        assert names("élodie") == ["Fournier"]
+        assert names("ÉLODIE FOURNIER") == ["Fournier"]
+        assert names("_") == ["Martin_Dubois"]
+        assert names("%") == []
+        assert names("petit") == ["Petit"]

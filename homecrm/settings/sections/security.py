@@ -11,6 +11,7 @@ class SecuritySettings(SettingsSection):
     title = N_("Security")
     intro = N_("How long a session lasts and how sign-in is protected against password guessing.")
     order = 95
+    admin_only = True
 
     session_timeout_minutes: int = setting(
         60,
@@ -41,6 +42,7 @@ class SystemSettings(SettingsSection):
     section = "system"
     title = N_("System")
     hidden = True
+    admin_only = True
     order = 999
 
     demo_mode: bool = setting(False, label=N_("Demo mode"), help=N_("Shows the demo accounts on the sign-in page."))
