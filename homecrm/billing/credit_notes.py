@@ -33,6 +33,7 @@ from homecrm.settings import load_section
 from homecrm.settings.sections import CreditNoteSettings, FinanceSettings
 from homecrm.settings.sections.credit_notes import CREDIT_NOTE_SERIES
 from homecrm.store.models import CreditNote, CustomerCredit, RentDocument
+from homecrm.settings.local_time import local_today
 
 
 class CreditNoteInput(InputModel):
@@ -76,7 +77,7 @@ def create_credit_note(
         client_note=settings.default_client_note if parsed.client_note is None else parsed.client_note,
         terms=settings.default_terms if parsed.terms is None else parsed.terms,
     )
-    _split(note, doc, parsed)
+    _split(note, doc, parsed, local_today(session))
     session.add(note)
     session.flush()
     if issue:
@@ -84,7 +85,7 @@ def create_credit_note(
     return note
 
 
-def _split(note: CreditNote, doc: RentDocument, parsed: CreditNoteInput) -> None:
+def _split(note: CreditNote, doc: RentDocument, parsed: CreditNoteInput, today: date) -> None:
     amount = parsed.amount
     remaining = doc.amount_due
     if amount > remaining:
@@ -121,8 +122,8 @@ def _split(note: CreditNote, doc: RentDocument, parsed: CreditNoteInput) -> None
         note.refund_mode = payment_mode(parsed.refund_mode or "virement")
     except ValueError as exc:
         raise ValidationError(str(exc), field="refund_mode") from None
-    refund_date = parsed.refund_date or clock.today()
-    if refund_date > clock.today() or (doc.issued_on and refund_date < doc.issued_on):
+    refund_date = parsed.refund_date or today
+    if refund_date > today or (doc.issued_on and refund_date < doc.issued_on):
         raise ValidationError(_("The refund date must be between the document's date and today."), field="refund_date")
     note.refund_date = refund_date
     note.applied, note.refunded, note.to_credit = ZERO, amount, ZERO
@@ -140,7 +141,7 @@ def issue_credit_note(session: Session, *, actor: Principal, credit_note_id: int
         raise ValidationError(_("The document changed since this draft: the amount no longer fits."), field="amount")
     settings = load_section(session, CreditNoteSettings)
     padding = load_section(session, FinanceSettings).number_padding
-    on = on or clock.today()
+    on = on or local_today(session)
     period = numbering.counter_period(settings.number_format, on)
     value = numbering.take_next(session, CREDIT_NOTE_SERIES, period)
     number = numbering.format_number(settings.prefix, value, padding, settings.number_format, on)
@@ -187,7 +188,7 @@ def cancel_document(
                 note.refund_mode = payment_mode(refund_mode)
             except ValueError as exc:
                 raise ValidationError(str(exc), field="refund_mode") from None
-            note.refunded, note.refund_date = paid, clock.today()
+            note.refunded, note.refund_date = paid, local_today(session)
         else:
             note.to_credit = paid
     session.add(note)

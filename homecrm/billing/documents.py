@@ -31,6 +31,7 @@ from homecrm.settings import load_section
 from homecrm.settings.sections import FinanceSettings, ReceiptSettings
 from homecrm.settings.sections.receipts import RECEIPT_SERIES
 from homecrm.store.models import Lease, RentDocument, RentDocumentLine, Tax, Unit
+from homecrm.settings.local_time import local_today
 
 TITLES: dict[str, str] = {
     "unpaid": N_("Rent due notice"),
@@ -265,7 +266,7 @@ def issue_document(
         raise ValidationError(_("A document must have lines and a positive total to be issued."), field="lines")
     require_landlord(session)
     settings = load_section(session, ReceiptSettings)
-    on = on or clock.today()
+    on = on or local_today(session)
     period = numbering.counter_period(settings.number_format, on)
     value = numbering.take_next(session, RECEIPT_SERIES, period)
     number = numbering.format_number(settings.prefix, value, settings.padding, settings.number_format, on)
@@ -402,7 +403,7 @@ def generate_month(
     """Issue the month's document for every active lease that has none yet, and the month's drafts
     (idempotent)."""
     require(session, actor, "documents", "create")
-    on = on or clock.today()
+    on = on or local_today(session)
     if month.first > Month.of(on).shift(MONTHS_AHEAD).first:
         raise ValidationError(
             _("{month} is too far ahead: documents can be issued at most {n} months in advance.").format(
@@ -525,7 +526,7 @@ def list_documents(
     from homecrm.crm.tags import ids_with_tag, tags_of
 
     require(session, actor, "documents", "view_own")
-    today = today or clock.today()
+    today = today or local_today(session)
     stmt = (
         select(RentDocument)
         .options(

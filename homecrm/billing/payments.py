@@ -22,7 +22,6 @@ from pydantic import Field, field_validator
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from homecrm import clock
 from homecrm.billing.documents import get_document, refresh_payment_status
 from homecrm.billing.money import ZERO, money
 from homecrm.errors import ConflictError, NotFoundError, ValidationError
@@ -40,6 +39,7 @@ from homecrm.store.models import (
     RentDocument,
 )
 from homecrm.store.once import claim_once
+from homecrm.settings.local_time import local_today
 
 PAYMENT_MODE_LABELS: dict[str, str] = {
     "transfer": N_("Bank transfer"),
@@ -116,12 +116,12 @@ def exact_amount(amount: Decimal, currency: str, field: str = "amount") -> Decim
         raise ValidationError(str(exc), field=field) from None
 
 
-def _check_payable(doc: RentDocument, paid_on: date) -> None:
+def _check_payable(doc: RentDocument, paid_on: date, today: date) -> None:
     if doc.state == "draft":
         raise ConflictError(_("Issue the document before recording a payment."))
     if doc.state == "cancelled":
         raise ConflictError(_("Document {number} is cancelled.").format(number=doc.number))
-    if paid_on > clock.today():
+    if paid_on > today:
         raise ValidationError(_("The payment date is in the future."), field="paid_on")
     if doc.issued_on and paid_on < doc.issued_on:
         raise ValidationError(
@@ -166,7 +166,7 @@ def record_payment(
     doc = get_document(session, document_id, actor=actor)
     parsed = parse_input(PaymentInput, data)
     exact_amount(parsed.amount, doc.currency)
-    _check_payable(doc, parsed.paid_on)
+    _check_payable(doc, parsed.paid_on, local_today(session))
     if doc.balance <= ZERO:
         raise ConflictError(
             _("{number} is already paid: record the sum on the tenant's account instead.").format(number=doc.number)
@@ -245,7 +245,7 @@ def record_payment_on_account(
         raise NotFoundError(_("Tenant #{id} does not exist.").format(id=customer_id))
     require_visible(actor, "tenants", customer.created_by_id)
     parsed = parse_input(PaymentInput, data)
-    if parsed.paid_on > clock.today():
+    if parsed.paid_on > local_today(session):
         raise ValidationError(_("The payment date is in the future."), field="paid_on")
     first_lease = session.scalar(select(func.min(Lease.start_date)).where(Lease.customer_id == customer_id))
     if first_lease is not None and parsed.paid_on < first_lease:
@@ -312,7 +312,7 @@ def apply_credit(session: Session, *, actor: Principal, document_id: int, on: da
     """Use the tenant's available credit (oldest first) to pay a document; returns what was used."""
     require(session, actor, "payments", "create")
     doc = get_document(session, document_id, actor=actor)
-    return _apply_credit(session, actor, doc, on or doc.issued_on or clock.today())
+    return _apply_credit(session, actor, doc, on or doc.issued_on or local_today(session))
 
 
 def allocate_credit(session: Session, *, actor: Principal, customer_id: int, on: date) -> Decimal:

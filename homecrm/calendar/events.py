@@ -12,7 +12,6 @@ from datetime import date, datetime
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from homecrm import clock
 from homecrm.billing.documents import document_status, is_overdue
 from homecrm.calendar.reminders import is_past, reminders_between
 from homecrm.i18n import N_, _
@@ -20,6 +19,7 @@ from homecrm.security.principal import Principal
 from homecrm.settings import load_section
 from homecrm.settings.sections import CalendarSettings, CalendarStyleSettings
 from homecrm.store.models import CreditNote, Lease, RentDocument, Task, TaskStatus, task_assignee
+from homecrm.settings.local_time import local_today
 
 KINDS = {
     "rent": N_("Rent documents"), "credit_note": N_("Credit notes"), "lease": N_("Leases"), "task": N_("Tasks"),
@@ -172,7 +172,7 @@ def events_between(session: Session, *, actor: Principal, first: date, last: dat
                    today: date | None = None) -> list[CalendarEvent]:
     """Every event from ``first`` to ``last`` (inclusive) the settings show and the actor may see."""
     settings, style = load_section(session, CalendarSettings), load_section(session, CalendarStyleSettings)
-    today = today or clock.today()
+    today = today or local_today(session)
     events: list[CalendarEvent] = []
     if settings.show_invoices:
         events += _rent(session, actor, first, last, style, today)

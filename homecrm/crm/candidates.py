@@ -33,6 +33,7 @@ from homecrm.store.models import (
     Tagging,
 )
 from homecrm.store.text import same_text
+from homecrm.settings.local_time import local_today
 
 
 class CandidateInput(InputModel):
@@ -227,7 +228,7 @@ def move_candidate(session: Session, *, actor: Principal, candidate_id: int, sta
         return candidate
     _check_move(session, candidate, status_id)
     candidate.status_id = status_id
-    candidate.last_contact = clock.today()
+    candidate.last_contact = local_today(session)
     _entered(session, candidate, actor)
     session.flush()
     return candidate

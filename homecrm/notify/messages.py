@@ -29,6 +29,7 @@ from homecrm.settings import load_section
 from homecrm.settings.sections import EmailTemplateSettings, SmtpSettings
 from homecrm.settings.sections.messaging import DOCUMENT_FIELDS
 from homecrm.store.models import Customer, MessageLog, RentDocument
+from homecrm.settings.local_time import local_today
 
 
 def recipients_of(customer: Customer) -> list[str]:
@@ -233,7 +234,7 @@ def record_consent(session: Session, *, actor: Principal, customer_id: int, on: 
     require(session, actor, "tenants", "edit")
     customer = get_customer(session, customer_id, actor=actor)
     if on is not None:
-        if on > clock.today():
+        if on > local_today(session):
             raise ValidationError(_("The consent date is in the future."), field="email_consent_on")
         if not channel.strip():
             raise ValidationError(_("Say how the tenant agreed (signed lease clause, e-mail, letter…)."),

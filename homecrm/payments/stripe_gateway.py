@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import stripe
 from sqlalchemy import select
@@ -43,6 +44,7 @@ from homecrm.settings.base import secret_value, unreadable_secrets
 from homecrm.settings.sections import StripeSettings
 from homecrm.store.models import Payment, RentDocument, StripeEvent, StripePaymentLink
 from homecrm.store.once import claim_once
+from homecrm.settings.local_time import local_timezone, local_today
 
 log = logging.getLogger(__name__)
 API_BASE_ENV = "HOMECRM_STRIPE_API_BASE"  # tests point the SDK at a local server
@@ -370,7 +372,7 @@ def record_checkout_session(
     rent = Decimal(metadata["rent_amount"]) if metadata.get("rent_amount") else received
     amount = min(rent, received)  # the fee (businesses only) is not rent
     paid_at = datetime.fromtimestamp(int(checkout.get("created") or clock.now().timestamp()), UTC)
-    received_on = min(paid_at.date(), clock.today())
+    received_on = min(paid_at.astimezone(ZoneInfo(local_timezone(session))).date(), local_today(session))
     reference = intent or checkout_id
     reason = ""
     if doc.state == "issued" and doc.balance > ZERO and currency == doc.currency:
@@ -378,7 +380,7 @@ def record_checkout_session(
             with session.begin_nested():
                 payment = record_payment(
                     session, actor=actor, document_id=doc.id, provider="stripe", external_id=reference,
-                    data={"amount": amount, "paid_on": min(max(received_on, doc.issued_on or received_on), clock.today()),
+                    data={"amount": amount, "paid_on": min(max(received_on, doc.issued_on or received_on), local_today(session)),
                           "mode": "card", "reference": reference})
         except HomecrmError as exc:
             reason = str(exc)

@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from homecrm import clock
 from homecrm.security.principal import Principal, require
 from homecrm.settings import load_section
 from homecrm.settings.sections import TaskSettings
@@ -16,6 +15,7 @@ from homecrm.statuses import list_statuses
 from homecrm.store.models import ChecklistItem, Property, StaffUser, Task, TaskComment, TaskStatus, TimeEntry, task_assignee
 from homecrm.store.text import contains_text
 from homecrm.tasks.tasks import visible_condition
+from homecrm.settings.local_time import local_today
 
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
 
@@ -107,7 +107,7 @@ def cards(session: Session, actor: Principal, tasks: list[Task], today: date) ->
 def board(session: Session, *, actor: Principal, limits: dict[int, int] | None = None, today: date | None = None,
           **filters) -> list[TaskColumn]:
     require(session, actor, "tasks", "view_own")
-    today = today or clock.today()
+    today = today or local_today(session)
     limit_default = load_section(session, TaskSettings).kanban_limit
     base = _filtered(session, actor, **filters)
     sub = base.subquery()
@@ -127,7 +127,7 @@ def list_tasks(session: Session, *, actor: Principal, limit: int = 2000, today: 
     require(session, actor, "tasks", "view_own")
     tasks = list(session.scalars(_filtered(session, actor, **filters).order_by(*_ORDER).limit(limit)
                                  .options(selectinload(Task.assignees), selectinload(Task.status))))
-    return cards(session, actor, tasks, today or clock.today())
+    return cards(session, actor, tasks, today or local_today(session))
 
 
 def staff_names(session: Session) -> dict[int, str]:

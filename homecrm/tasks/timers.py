@@ -24,6 +24,7 @@ from homecrm.settings import load_section
 from homecrm.settings.sections import TaskSettings
 from homecrm.store.models import Task, TaskStatus, TimeEntry
 from homecrm.tasks.tasks import _set_status, get_task
+from homecrm.settings.local_time import local_today
 
 MAX_ENTRY_MINUTES = 24 * 60
 
@@ -122,7 +123,7 @@ def log_time(session: Session, *, actor: Principal, task_id: int, minutes: int, 
         raise ValidationError(_("The time must be more than 0 minutes."), field="minutes")
     if minutes > MAX_ENTRY_MINUTES:
         raise ValidationError(_("At most 24 hours per entry."), field="minutes")
-    if on > clock.today():
+    if on > local_today(session):
         raise ValidationError(_("Time cannot be logged in the future."), field="on")
     start = datetime.combine(on, time(9), tzinfo=clock.now().tzinfo)
     entry = TimeEntry(task_id=task.id, user_id=actor.user_id, started_at=start, ended_at=start, minutes=minutes,

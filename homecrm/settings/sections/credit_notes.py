@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from pydantic import field_validator
 from sqlalchemy.orm import Session
 
-from homecrm import clock
 from homecrm.billing import numbering
 from homecrm.i18n import N_, _
 from homecrm.settings.base import SettingsSection, setting
+from homecrm.settings.local_time import local_today
 
 CREDIT_NOTE_SERIES = "credit_notes"
 
-
-def _today() -> date:
-    return clock.today()
 
 
 class CreditNoteSettings(SettingsSection):
@@ -72,13 +68,13 @@ class CreditNoteSettings(SettingsSection):
     @classmethod
     def load_computed(cls, session: Session, values: dict[str, Any]) -> None:
         fmt = values.get("number_format", "number")
-        values["next_number"] = numbering.peek_next(session, CREDIT_NOTE_SERIES, numbering.counter_period(fmt, _today()))
+        values["next_number"] = numbering.peek_next(session, CREDIT_NOTE_SERIES, numbering.counter_period(fmt, local_today(session)))
 
     def check_in_db(self, session: Session, before: SettingsSection) -> dict[str, str]:
         from homecrm.store.models import CreditNote
 
         if self.next_number != before.next_number:
-            period = numbering.counter_period(self.number_format, _today())
+            period = numbering.counter_period(self.number_format, local_today(session))
             used = numbering.highest_used(session, CreditNote, CREDIT_NOTE_SERIES, period)
             if self.next_number <= used:
                 return {
@@ -93,6 +89,6 @@ class CreditNoteSettings(SettingsSection):
 
         if self.next_number == before.next_number:
             return
-        period = numbering.counter_period(self.number_format, _today())
+        period = numbering.counter_period(self.number_format, local_today(session))
         used = numbering.highest_used(session, CreditNote, CREDIT_NOTE_SERIES, period)
         numbering.set_next(session, CREDIT_NOTE_SERIES, period, self.next_number, highest_used=used)

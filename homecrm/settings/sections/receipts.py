@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from pydantic import field_validator
 from sqlalchemy.orm import Session
 
-from homecrm import clock
 from homecrm.billing import numbering
 from homecrm.i18n import N_, _
 from homecrm.settings.base import SettingsSection, setting
+from homecrm.settings.local_time import local_today
 
 RECEIPT_SERIES = "receipts"
 
-
-def _today() -> date:
-    return clock.today()
 
 
 class ReceiptSettings(SettingsSection):
@@ -62,13 +58,13 @@ class ReceiptSettings(SettingsSection):
     @classmethod
     def load_computed(cls, session: Session, values: dict[str, Any]) -> None:
         fmt = values.get("number_format", "number")
-        period = numbering.counter_period(fmt, _today())
+        period = numbering.counter_period(fmt, local_today(session))
         values["next_number"] = numbering.peek_next(session, RECEIPT_SERIES, period)
 
     def check_in_db(self, session: Session, before: SettingsSection) -> dict[str, str]:
         from homecrm.store.models import RentDocument
 
-        period = numbering.counter_period(self.number_format, _today())
+        period = numbering.counter_period(self.number_format, local_today(session))
         if self.next_number != before.next_number:
             used = numbering.highest_used(session, RentDocument, RECEIPT_SERIES, period)
             if self.next_number <= used:
@@ -84,6 +80,6 @@ class ReceiptSettings(SettingsSection):
 
         if self.next_number == before.next_number:
             return
-        period = numbering.counter_period(self.number_format, _today())
+        period = numbering.counter_period(self.number_format, local_today(session))
         used = numbering.highest_used(session, RentDocument, RECEIPT_SERIES, period)
         numbering.set_next(session, RECEIPT_SERIES, period, self.next_number, highest_used=used)
