@@ -851,6 +851,14 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo(_("Aborted."), err=True)
         return 1
+    except click.exceptions.UsageError as exc:
+        if exc.ctx is None or not (isinstance(exc, click.exceptions.NoArgsIsHelpError)
+                                   or exc.message == "Missing command."):
+            click.echo(f"homecrm: {_click_message(exc)}", err=True)
+            return EXIT_BAD_INPUT
+        # "homecrm settings" alone: show what the group offers, as --help does
+        click.echo(exc.ctx.get_help())
+        return 0
     except click.ClickException as exc:
         click.echo(f"homecrm: {_click_message(exc)}", err=True)
         return EXIT_BAD_INPUT

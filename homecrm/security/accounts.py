@@ -90,10 +90,11 @@ def has_admin(session: Session) -> bool:
 # sign-in -----------------------------------------------------------------------------------
 
 
-def _failures_since_success(session: Session, column, value: str, since: datetime) -> tuple[int, datetime | None]:
+def _failures_since(session: Session, column, value: str, since: datetime, *,
+                    reset_on_success: bool) -> tuple[int, datetime | None]:
     last_success = session.scalar(
         select(func.max(LoginAttempt.at)).where(column == value, LoginAttempt.succeeded.is_(True))
-    )
+    ) if reset_on_success else None
     start = max(since, last_success) if last_success else since
     count, latest = session.execute(
         select(func.count(LoginAttempt.id), func.max(LoginAttempt.at)).where(
@@ -109,11 +110,13 @@ def lockout_remaining(session: Session, *, email: str, client_address: str, now:
     settings = load_section(session, SecuritySettings)
     since = now - timedelta(hours=1)
     worst = timedelta(0)
-    checks = [(LoginAttempt.email, email.strip().lower())]
+    # An account's count restarts after its owner signs in; an address's does not, so an attacker
+    # holding one valid account cannot sign in now and then to keep guessing other accounts.
+    checks = [(LoginAttempt.email, email.strip().lower(), True)]
     if client_address:
-        checks.append((LoginAttempt.client_address, client_address))
-    for column, value in checks:
-        count, latest = _failures_since_success(session, column, value, since)
+        checks.append((LoginAttempt.client_address, client_address, False))
+    for column, value, reset in checks:
+        count, latest = _failures_since(session, column, value, since, reset_on_success=reset)
         if count >= settings.max_failed_logins and latest is not None:
             minutes = min(settings.lockout_minutes * 2 ** (count - settings.max_failed_logins), 60)
             worst = max(worst, latest + timedelta(minutes=minutes) - now)

@@ -81,6 +81,18 @@ def test_lockout_per_client_address_across_emails(db, users):
     assert not isinstance(sign_in(db, "julie@test.fr", PASSWORD, address="10.9.9.9", at=T0 + timedelta(seconds=9)), Exception)
 
 
+def test_signing_in_with_one_valid_account_does_not_reset_the_address_count(db, users):
+    """An attacker holding one account cannot interleave successes to keep guessing others."""
+    address, at = "203.0.113.7", T0
+    for i in range(4):
+        at += timedelta(seconds=1)
+        sign_in(db, f"victim{i}@test.fr", "bad", address=address, at=at)
+        at += timedelta(seconds=1)
+        assert not isinstance(sign_in(db, "julie@test.fr", PASSWORD, address=address, at=at), Exception)
+    sign_in(db, "victim9@test.fr", "bad", address=address, at=at + timedelta(seconds=1))
+    assert isinstance(sign_in(db, "julie@test.fr", PASSWORD, address=address, at=at + timedelta(seconds=2)), LockedOut)
+
+
 def test_lockout_threshold_setting(db, users):
     with db.write() as session:
         save_section(session, SecuritySettings, {"max_failed_logins": 3}, actor=ACTOR)

@@ -137,6 +137,12 @@ def test_settings_show_and_set(db, capsys):
     assert "company.info_format = {company_name}\\n{address}" in "\n".join(lines)
 
 
+def test_a_command_group_alone_prints_its_help(db, capsys):
+    for group in (("settings",), ("receipts",), ()):
+        code, out, err = run(capsys, *group)
+        assert code == 0 and err == "" and out.startswith("Usage: homecrm")
+
+
 def test_a_cli_call_without_the_right_exits_3(db, capsys):
     # Without --as the CLI acts as the cron account, which may not change settings.
     code, out, err = run(capsys, "settings", "set", "receipts.prefix", "Q-", as_admin=False)

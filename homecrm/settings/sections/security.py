@@ -23,7 +23,7 @@ class SecuritySettings(SettingsSection):
     max_failed_logins: int = setting(
         5,
         label=N_("Failed sign-ins before a lockout"),
-        help=N_("Counted per account and per client address over the last hour."),
+        help=N_("Counted over the last hour per account (a successful sign-in starts the count again) and per client address (successes do not)."),
         ge=3,
         le=20,
     )
