@@ -10,6 +10,7 @@ from homecrm import clock
 from homecrm.billing.periods import Month
 from homecrm.billing.reports import last_months, month_figures, occupancy, overdue_documents
 from homecrm.i18n import _, ngettext
+from homecrm.ui.currency import currency_choice
 from homecrm.ui.db import reading
 from homecrm.ui.feedback import show_flashes
 from homecrm.ui.formats import current_formats
@@ -21,20 +22,21 @@ today = clock.today(fmt.timezone)
 month = Month.of(today)
 st.title(_("Dashboard"))
 show_flashes()
+currency = currency_choice("dashboard.currency")
 
 with reading() as session:
-    figures = month_figures(session, month, actor=actor)
-    history = last_months(session, actor=actor, until=month, count=12)
-    late = overdue_documents(session, actor=actor, today=today)
+    figures = month_figures(session, month, actor=actor, currency=currency)
+    history = last_months(session, actor=actor, until=month, count=12, currency=currency)
+    late = [r for r in overdue_documents(session, actor=actor, today=today) if r.currency == currency]
     occ = occupancy(session, actor=actor, on=today)
 
 cols = st.columns(4)
-cols[0].metric(_("Due in {month}").format(month=fmt.month(month.first)), fmt.money(figures.due, "EUR"))
-cols[1].metric(_("Collected"), fmt.money(figures.collected, "EUR"))
+cols[0].metric(_("Due in {month}").format(month=fmt.month(month.first)), fmt.money(figures.due, currency))
+cols[1].metric(_("Collected"), fmt.money(figures.collected, currency))
 if figures.due:
     cols[1].caption(_("{rate} % of what is due this month").format(rate=fmt.number(figures.rate, 1)))
 late_total = sum((r.balance for r in late), start=figures.due * 0)
-cols[2].metric(_("Overdue"), fmt.money(late_total, "EUR"))
+cols[2].metric(_("Overdue"), fmt.money(late_total, currency))
 cols[2].caption(ngettext("{n} document", "{n} documents", len(late)).format(n=len(late)))
 cols[3].metric(_("Occupancy"), f"{occ.let} / {occ.units}")
 cols[3].caption(_("units let today"))

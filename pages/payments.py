@@ -23,6 +23,7 @@ from homecrm.billing.periods import Month
 from homecrm.crm.customers import list_customers
 from homecrm.i18n import _
 from homecrm.leasing.properties import list_properties
+from homecrm.ui.currency import currency_choice
 from homecrm.ui.db import read, reading
 from homecrm.ui.feedback import show_flashes
 from homecrm.ui.formats import current_formats
@@ -53,18 +54,20 @@ timing = cols[5].selectbox(_("Status"), [None, "on_time", "late"],
                            format_func=lambda t: {None: _("All"), "on_time": _("On time"), "late": _("Late")}[t],
                            key="payments.timing")
 
+currency = currency_choice("payments.currency")
 rows = read(lambda s: payment_rows(s, actor=actor, first=first, last=last, property_id=property_id,
-                                   customer_id=customer_id, mode=mode, timing=timing))
-buckets = read(lambda s: ageing(s, actor=actor, today=today, property_id=property_id, customer_id=customer_id))
+                                   customer_id=customer_id, mode=mode, timing=timing, currency=currency))
+buckets = read(lambda s: ageing(s, actor=actor, today=today, property_id=property_id, customer_id=customer_id,
+                                currency=currency))
 on_time = punctuality(rows)
 total = sum((r.amount for r in rows), start=on_time.on_time * 0)
 
 metrics = st.columns(4)
-metrics[0].metric(_("Collected"), fmt.money(total, "EUR"),
+metrics[0].metric(_("Collected"), fmt.money(total, currency),
                   help=_("Money actually received, including the part kept as tenants' credit."))
 metrics[1].metric(_("Payments"), str(len(rows)))
 metrics[2].metric(_("Paid late"), f"{fmt.number(on_time.late_share, 1)} %")
-metrics[3].metric(_("Still owed (overdue)"), fmt.money(sum(buckets.values(), start=total * 0), "EUR"))
+metrics[3].metric(_("Still owed (overdue)"), fmt.money(sum(buckets.values(), start=total * 0), currency))
 
 exports = st.columns(2)
 exports[0].download_button(_("Export CSV"), data=to_csv(rows), file_name="paiements.csv", mime="text/csv",

@@ -53,7 +53,7 @@ class PaymentRow:
 
 def payment_rows(
     session: Session, *, actor: Principal, first: date, last: date, property_id: int | None = None,
-    customer_id: int | None = None, mode: str | None = None, timing: str | None = None,
+    customer_id: int | None = None, mode: str | None = None, timing: str | None = None, currency: str | None = None,
 ) -> list[PaymentRow]:
     """Money received between ``first`` and ``last`` (credit used from earlier over-payments excluded)."""
     require(session, actor, "payments", "view")
@@ -81,6 +81,8 @@ def payment_rows(
     ]
     rows += _credit_rows(session, first=first, last=last, property_id=property_id, customer_id=customer_id, mode=mode)
     rows.sort(key=lambda r: (r.paid_on, r.kind, r.id))
+    if currency:
+        rows = [r for r in rows if r.currency == currency]
     if timing == "on_time":
         rows = [r for r in rows if r.on_time]
     elif timing == "late":
@@ -148,7 +150,8 @@ def punctuality(rows: list[PaymentRow]) -> Punctuality:
 
 
 def ageing(
-    session: Session, *, actor: Principal, today: date, property_id: int | None = None, customer_id: int | None = None
+    session: Session, *, actor: Principal, today: date, property_id: int | None = None, customer_id: int | None = None,
+    currency: str | None = None,
 ) -> dict[str, Decimal]:
     """What is still owed, by days past the due date: 0–30, 31–60, 61–90, 90+ (not yet due excluded)."""
     require(session, actor, "payments", "view")
@@ -160,6 +163,8 @@ def ageing(
         stmt = stmt.where(Unit.property_id == property_id)
     if customer_id is not None:
         stmt = stmt.where(RentDocument.customer_id == customer_id)
+    if currency:
+        stmt = stmt.where(RentDocument.currency == currency)
     buckets = dict.fromkeys(AGEING_BUCKETS, ZERO)
     for doc in session.scalars(stmt):
         if doc.balance <= ZERO:

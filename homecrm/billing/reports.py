@@ -28,8 +28,14 @@ class MonthFigures:
         return (self.collected / self.due * 100).quantize(Decimal("0.1")) if self.due else Decimal("0")
 
 
-def month_figures(session: Session, month: Month, *, actor: Principal) -> MonthFigures:
-    """Due = total of the month's issued documents; collected = what was paid on them so far."""
+def currencies_in_use(session: Session) -> list[str]:
+    """The leases' currencies, euro first: figures are only ever added up within one currency."""
+    found = set(session.scalars(select(Lease.currency).distinct())) or {"EUR"}
+    return sorted(found, key=lambda code: (code != "EUR", code))
+
+
+def month_figures(session: Session, month: Month, *, actor: Principal, currency: str = "EUR") -> MonthFigures:
+    """Due = total of the month's issued documents in ``currency``; collected = what was paid on them so far."""
     require(session, actor, "reports", "view")
     due, collected, count, paid = session.execute(
         select(
@@ -39,6 +45,7 @@ def month_figures(session: Session, month: Month, *, actor: Principal) -> MonthF
             func.coalesce(func.sum(case((RentDocument.payment_status == "paid", 1), else_=0)), 0),
         ).where(
             RentDocument.state == "issued",
+            RentDocument.currency == currency,
             RentDocument.period_start >= month.first,
             RentDocument.period_start <= month.last,
         )
@@ -53,8 +60,10 @@ def month_figures(session: Session, month: Month, *, actor: Principal) -> MonthF
     )
 
 
-def last_months(session: Session, *, actor: Principal, until: Month, count: int = 12) -> list[MonthFigures]:
-    return [month_figures(session, until.shift(-offset), actor=actor) for offset in range(count - 1, -1, -1)]
+def last_months(session: Session, *, actor: Principal, until: Month, count: int = 12,
+                currency: str = "EUR") -> list[MonthFigures]:
+    return [month_figures(session, until.shift(-offset), actor=actor, currency=currency)
+            for offset in range(count - 1, -1, -1)]
 
 
 def overdue_documents(session: Session, *, actor: Principal, today: date) -> list[DocumentRow]:

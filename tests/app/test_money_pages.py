@@ -87,3 +87,33 @@ def test_gateways_page_validates_iban_and_lists_unavailable_gateways(db, page):
     buttons[-1].click()
     at.run()
     assert any("IBAN" in plain(e.value) for e in at.error)
+
+
+def test_dashboard_and_payments_total_one_currency_at_a_time(db, page, frozen_today):
+    from datetime import date
+
+    from homecrm.billing.documents import generate_month
+    from homecrm.billing.periods import Month
+    from tests.factories import ACTOR, make_lease
+
+    with db.write() as session:
+        make_lease(session, name="Dupont", rent="650.00", charges="80.00")
+        make_lease(session, name="Tanaka", unit="Apt 2", rent="90000", charges="0", currency="JPY")
+        generate_month(session, actor=ACTOR, month=Month(2026, 3), on=date(2026, 3, 1))
+    at = page("pages/dashboard.py")
+    no_exception(at)
+    assert at.selectbox(key="dashboard.currency").value == "EUR"
+    assert "730,00" in at.metric[0].value and "€" in at.metric[0].value
+    at.selectbox(key="dashboard.currency").set_value("JPY")
+    at.run()
+    no_exception(at)
+    assert "90" in at.metric[0].value and "€" not in at.metric[0].value
+    pay = page("pages/payments.py")
+    no_exception(pay)
+    assert pay.selectbox(key="payments.currency").value == "EUR"
+
+
+def test_no_currency_picker_with_one_currency(demo_db, page):
+    at = page("pages/dashboard.py")
+    no_exception(at)
+    assert not [s for s in at.selectbox if s.key == "dashboard.currency"]
