@@ -315,6 +315,9 @@ def delete_draft(session: Session, *, actor: Principal, document_id: int) -> Non
                 number=doc.number
             )
         )
+    from homecrm.crm.tags import drop_tags
+
+    drop_tags(session, "document", doc.id)
     session.delete(doc)
     session.flush()
 

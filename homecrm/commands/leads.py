@@ -82,7 +82,9 @@ def leads_list(ctx: Context, as_json: bool, status: str | None) -> None:
             "budget": str(c.budget) if c.budget is not None else None,
             "move_in": c.move_in.isoformat() if c.move_in else None, "created": c.created.isoformat(),
             "last_contact": c.last_contact.isoformat() if c.last_contact else None, "tags": list(c.tags),
-            "tenant_id": c.customer_id} for c in cards], ensure_ascii=False, indent=2))
+            "property": c.property or None, "notes": c.notes, "lost_reason": c.lost_reason or None,
+            "tenant_id": c.customer_id, "converted_on": c.converted_on.isoformat() if c.converted_on else None}
+            for c in cards], ensure_ascii=False, indent=2))
         return
     for c in cards:
         click.echo(f"{c.id:>6}  {statuses.get(c.status_id, ''):<18} {c.name:<30} {c.email:<32} {c.source}")

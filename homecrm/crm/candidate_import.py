@@ -375,6 +375,9 @@ def _parse_row(cells: dict[str, str], lookups: _Lookups, opts: _Options) -> tupl
         elif status.kind == "won":
             errors.append(("status", _("A candidate becomes \"{value}\" by being converted, not imported.").format(
                 value=status.name)))
+        elif status.kind == "lost" and not values["lost_reason"]:
+            errors.append(("lost_reason", _("Say why the candidate was lost (status \"{value}\").").format(
+                value=status.name)))
         else:
             values["status_id"] = status.id
     if get("assigned_to"):
@@ -447,7 +450,7 @@ def _shown(values: dict[str, Any], tags: list[str], lookups: _Lookups, cells: di
 
 
 def _options(session: Session, date_format: str | None) -> tuple[CandidateSettings, _Options]:
-    from homecrm.crm.candidates import default_status_id
+    from homecrm.crm.candidates import default_source_id, default_status_id
 
     settings = load_section(session, CandidateSettings)
     fmt = date_format or load_section(session, LocalizationSettings).date_format
@@ -455,8 +458,7 @@ def _options(session: Session, date_format: str | None) -> tuple[CandidateSettin
         fmt = validation.normalise_date_format(fmt)
     except ValueError as exc:
         raise ImportError_(str(exc), field="date_format") from None
-    default_source = settings.default_source if settings.default_source and session.get(
-        CandidateSource, settings.default_source) else None
+    default_source = default_source_id(session, settings)
     return settings, _Options(fmt, load_section(session, ClientSettings).default_country,
                               default_status_id(session, settings), default_source, clock.now())
 

@@ -22,6 +22,7 @@ from homecrm.inputs import InputModel, MoneyInput, parse_input
 from homecrm.security.principal import Principal, require, require_visible
 from homecrm.settings import load_section
 from homecrm.settings.sections import CandidateSettings, ClientSettings
+from homecrm.crm.tags import drop_tags
 from homecrm.store.models import (
     Candidate,
     CandidateSource,
@@ -30,7 +31,6 @@ from homecrm.store.models import (
     Contact,
     Customer,
     StaffUser,
-    Tagging,
 )
 from homecrm.store.text import same_text
 from homecrm.settings.local_time import local_today
@@ -138,12 +138,33 @@ def _entered(session: Session, candidate: Candidate, actor: Principal, at=None) 
 
 
 def default_status_id(session: Session, settings: CandidateSettings) -> int:
-    if settings.default_status and session.get(CandidateStatus, settings.default_status):
-        return settings.default_status
+    """The configured default when it still exists and is an open status, else the first open one."""
+    chosen = session.get(CandidateStatus, settings.default_status) if settings.default_status else None
+    if chosen is not None and chosen.kind == "open":
+        return chosen.id
     first = session.scalar(select(CandidateStatus.id).where(CandidateStatus.kind == "open").order_by(CandidateStatus.position))
     if first is None:
         raise ValidationError(_("Create at least one open status first (Settings > Candidates)."), field="status_id")
     return first
+
+
+def tenant_deleted(session: Session, *, actor: Principal, customer_id: int) -> None:
+    """The tenant a candidate became is being deleted (a conversion undone): the candidate is open again."""
+    candidate = session.scalar(select(Candidate).where(Candidate.customer_id == customer_id))
+    if candidate is None:
+        return
+    candidate.customer_id = None
+    candidate.converted_at = None
+    candidate.status_id = default_status_id(session, load_section(session, CandidateSettings))
+    session.flush()
+    _entered(session, candidate, actor)
+
+
+def default_source_id(session: Session, settings: CandidateSettings) -> int | None:
+    """The configured default source, or none when it was deleted since."""
+    if settings.default_source and session.get(CandidateSource, settings.default_source):
+        return settings.default_source
+    return None
 
 
 def create_candidate(session: Session, *, actor: Principal, data: dict[str, Any],
@@ -158,7 +179,7 @@ def create_candidate(session: Session, *, actor: Principal, data: dict[str, Any]
         raise _duplicate_error(actor, matches[0], parsed, settings.duplicate_fields)
     values = parsed.model_dump(exclude={"tags"})
     values["status_id"] = values["status_id"] or default_status_id(session, settings)
-    values["source_id"] = values["source_id"] or settings.default_source
+    values["source_id"] = values["source_id"] or default_source_id(session, settings)
     candidate = Candidate(**values, created_by_id=actor.user_id)
     _check_move(session, candidate, candidate.status_id)
     if created_at is not None:
@@ -252,8 +273,7 @@ def delete_candidate(session: Session, *, actor: Principal, candidate_id: int) -
     require(session, actor, "candidates", "delete")
     candidate = get_candidate(session, candidate_id, actor=actor)
     _editable(session, actor, candidate)
-    for tagging in session.scalars(select(Tagging).where(Tagging.entity == "candidate", Tagging.entity_id == candidate.id)):
-        session.delete(tagging)
+    drop_tags(session, "candidate", candidate.id)
     session.delete(candidate)
     session.flush()
 

@@ -154,6 +154,11 @@ def delete_customer(session: Session, *, actor: Principal, customer_id: int) -> 
                 name=customer.display_name
             )
         )
+    from homecrm.crm.candidates import tenant_deleted
+    from homecrm.crm.tags import drop_tags
+
+    tenant_deleted(session, actor=actor, customer_id=customer.id)
+    drop_tags(session, "tenant", customer.id)
     session.delete(customer)
     session.flush()
 

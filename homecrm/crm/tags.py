@@ -164,6 +164,15 @@ def set_tags(session: Session, *, actor: Principal, entity: str, entity_id: int,
     return wanted
 
 
+def drop_tags(session: Session, entity: str, entity_id: int) -> None:
+    """Forget the tags of a record being deleted (the caller checked the delete right).
+
+    SQLite may give the id to the next record: tags left behind would land on it.
+    """
+    for tagging in session.scalars(select(Tagging).where(Tagging.entity == entity, Tagging.entity_id == entity_id)):
+        session.delete(tagging)
+
+
 def tags_of(session: Session, entity: str, ids: Iterable[int]) -> dict[int, list[str]]:
     ids = list(ids)
     out: dict[int, list[str]] = {i: [] for i in ids}

@@ -345,15 +345,15 @@ def delete_ticket(session: Session, *, actor: Principal, ticket_id: int) -> None
     settings = _enabled(session)
     _may_delete(session, actor, settings)
     ticket = get_ticket(session, ticket_id, actor=actor)
-    from homecrm.store.models import Attachment, Tagging
+    from homecrm.crm.tags import drop_tags
+    from homecrm.store.models import Attachment
 
     reply_ids = [r.id for r in ticket.replies]
     for item in session.scalars(select(Attachment).where(
             ((Attachment.entity == "ticket") & (Attachment.entity_id == ticket.id))
             | ((Attachment.entity == "ticket_reply") & Attachment.entity_id.in_(reply_ids)))):
         session.delete(item)
-    for tagging in session.scalars(select(Tagging).where(Tagging.entity == "ticket", Tagging.entity_id == ticket.id)):
-        session.delete(tagging)
+    drop_tags(session, "ticket", ticket.id)
     session.delete(ticket)
     session.flush()
 

@@ -206,11 +206,12 @@ def delete_task(session: Session, *, actor: Principal, task_id: int) -> None:
     task = get_task(session, task_id, actor=actor)
     if any(entry.line_id for entry in task.time_entries):
         raise ConflictError(_("Time of this task is on a document: remove that line first."))
-    from homecrm.store.models import Attachment, Tagging
+    from homecrm.crm.tags import drop_tags
+    from homecrm.store.models import Attachment
 
-    for model, entity in ((Tagging, "task"), (Attachment, "task")):
-        for row in session.scalars(select(model).where(model.entity == entity, model.entity_id == task.id)):
-            session.delete(row)
+    drop_tags(session, "task", task.id)
+    for row in session.scalars(select(Attachment).where(Attachment.entity == "task", Attachment.entity_id == task.id)):
+        session.delete(row)
     session.delete(task)
     session.flush()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -299,3 +300,34 @@ def test_nothing_imported_exits_2_on_the_command_line(db, tmp_path):
     path.write_bytes(csv_bytes(";", "utf-8", header=["Nom", "E-mail"], rows=[["A", "faux"]]))
     assert main(["--db", db.url, "leads", "import", str(path), "--refused", str(tmp_path / "r.csv")]) == 2
     assert (tmp_path / "r.csv").read_bytes().decode("utf-8-sig").startswith("Ligne;Nom;E-mail;Problème")
+
+
+def test_a_lost_row_needs_a_reason(db):
+    data = csv_bytes(";", "utf-8", header=["Nom", "Statut", "Motif de perte"],
+                     rows=[["Sans", "Perdu", ""], ["Avec", "Perdu", "Budget trop court"]])
+    report = run(db, data)
+    assert report.imported == 1
+    assert [(e.line, e.field) for e in report.errors] == [(2, "lost_reason")]
+
+
+def test_leads_cli_dry_run_date_format_all_or_nothing_and_json_listing(db, tmp_path, capsys):
+    from homecrm.cli import main
+
+    good = tmp_path / "leads.csv"
+    good.write_bytes(csv_bytes(";", "cp1252", header=["Prénom", "Nom", "Date d'emménagement"],
+                               rows=[["Zoé", "Lefèvre", "2024-01-05"], ["Léon", "Müller", "2024-12-31"]]))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes(";", "utf-8", header=["Nom", "E-mail"], rows=[["Un", "un@example.fr"], ["Deux", "pas-un-email"]]))
+
+    assert main(["leads", "import", str(good), "--dry-run", "--date-format", "Y-m-d"]) == 0
+    assert records(db) == []
+    assert main(["leads", "import", str(bad), "--all-or-nothing"]) == 2
+    assert records(db) == []
+    assert main(["leads", "import", str(good), "--date-format", "%Y-%m-%d"]) == 0
+    capsys.readouterr()
+    assert main(["leads", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert sorted((c["last_name"], c["move_in"]) for c in listed) == [("Lefèvre", "2024-01-05"), ("Müller", "2024-12-31")]
+    assert {"property", "notes", "lost_reason", "tenant_id", "converted_on"} <= set(listed[0])
+    assert main(["leads", "list"]) == 0
+    assert "Lefèvre" in capsys.readouterr().out

@@ -361,3 +361,56 @@ def test_duplicate_message_names_the_field_and_hides_what_staff_cannot_see(db):
     with pytest.raises(DuplicateCandidate) as exc, db.write() as session:
         create_candidate(session, actor=own, data={"last_name": "X", "email": "ana@example.fr"})
     assert "Ana" not in str(exc.value) and "#" not in str(exc.value)
+
+
+def test_a_deleted_default_source_no_longer_breaks_new_candidates(db):
+    with db.write() as session:
+        pap = source_id(session, "PAP")
+        save_section(session, CandidateSettings, {"default_source": pap}, actor=ACTOR)
+        delete_source(session, actor=ACTOR, source_id=pap)
+    with db.write() as session:
+        cand = create_candidate(session, actor=ACTOR, data={"last_name": "Roux"})
+        assert cand.source_id is None
+
+
+def test_default_status_must_be_an_open_one(db):
+    with db.write() as session:
+        for name in ("Converti", "Perdu"):
+            with pytest.raises(ValidationError) as err:
+                save_section(session, CandidateSettings, {"default_status": status_id(session, name)}, actor=ACTOR)
+            assert err.value.field == "default_status" and name in str(err.value)
+
+
+def test_deleting_a_converted_tenant_opens_the_candidate_again(db):
+    with db.write() as session:
+        cand = create_candidate(session, actor=ACTOR, data={"first_name": "Hugo", "last_name": "Blanc"})
+        customer = convert_candidate(session, actor=ACTOR, candidate_id=cand.id)
+    with db.write() as session:
+        from homecrm.crm.customers import delete_customer
+
+        delete_customer(session, actor=ACTOR, customer_id=customer.id)
+    with db.write() as session:
+        again = session.get(Candidate, cand.id)
+        assert again.customer_id is None and again.converted_at is None and again.status.kind == "open"
+        assert convert_candidate(session, actor=ACTOR, candidate_id=cand.id).last_name == "Blanc"
+
+
+def test_deleted_tenants_and_drafts_leave_no_tags_for_the_next_record(db, frozen_today):
+    from homecrm.billing.documents import create_draft, delete_draft
+    from homecrm.billing.periods import Month
+    from homecrm.crm.customers import delete_customer
+    from tests.factories import make_lease
+
+    with db.write() as session:
+        gone = create_customer(session, actor=ACTOR, data={"last_name": "Ancien"})
+        set_tags(session, actor=ACTOR, entity="tenant", entity_id=gone.id, names=["Orphelin"])
+        lease = make_lease(session)
+        draft = create_draft(session, actor=ACTOR, lease_id=lease.id, month=Month(2026, 4))
+        set_tags(session, actor=ACTOR, entity="document", entity_id=draft.id, names=["Orphelin"])
+        gone_id, draft_id = gone.id, draft.id
+    with db.write() as session:
+        delete_customer(session, actor=ACTOR, customer_id=gone_id)
+        delete_draft(session, actor=ACTOR, document_id=draft_id)
+    with db.read() as session:
+        assert session.scalar(select(func.count(Tagging.id))) == 0
+        assert next(t for t in list_tags(session) if t.name == "Orphelin").usage == {}

@@ -63,8 +63,11 @@ class CandidateSettings(SettingsSection):
         from homecrm.store.models import CandidateSource, CandidateStatus
 
         errors = {}
-        if self.default_status is not None and session.get(CandidateStatus, self.default_status) is None:
+        status = session.get(CandidateStatus, self.default_status) if self.default_status is not None else None
+        if self.default_status is not None and status is None:
             errors["default_status"] = _("This status does not exist any more.")
+        elif status is not None and status.kind != "open":
+            errors["default_status"] = _("New candidates start in an open status, not in {name}.").format(name=status.name)
         if self.default_source is not None and session.get(CandidateSource, self.default_source) is None:
             errors["default_source"] = _("This source does not exist any more.")
         return errors
