@@ -705,10 +705,6 @@ def reminders_run(ctx: Context, dry_run: bool, now_text: str | None) -> None:
         except ValueError:
             raise ValidationError(_("\"{text}\" is not a date and time: use e.g. 2026-03-12T09:00+01:00.").format(
                 text=now_text), field="now") from None
-        if now.tzinfo is None:
-            from zoneinfo import ZoneInfo
-
-            now = now.replace(tzinfo=ZoneInfo("Europe/Paris"))
     ctx.require_existing_file()
     engine = ctx.engine()
     ensure_current(engine)
@@ -716,6 +712,12 @@ def reminders_run(ctx: Context, dry_run: bool, now_text: str | None) -> None:
     with read_session(factory) as session:
         actor = ctx.actor(session)
         _apply_language(session)
+        if now is not None and now.tzinfo is None:  # a time without offset is the landlord's local time
+            from zoneinfo import ZoneInfo
+
+            from homecrm.settings.local_time import local_timezone
+
+            now = now.replace(tzinfo=ZoneInfo(local_timezone(session)))
     report = run_reminders(factory, actor=actor, now=now, dry_run=dry_run)
     if not dry_run:
         from homecrm.calendar.reminders import send_due_reminders

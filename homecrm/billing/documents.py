@@ -59,6 +59,20 @@ _FEE_WORDS = re.compile(
 )
 
 
+# The same words as whole words, for free text such as reminder templates ("coffee" is no fee).
+_FEE_WORDS_IN_TEXT = re.compile(
+    r"\b(?:frais|p[ée]nalit\w*|amendes?|majorations?|int[ée]r[êe]ts? de retard|indemnit[ée]s?|penalt\w*|fees?|fines?"
+    r"|late charges?)\b",
+    re.IGNORECASE,
+)
+
+
+def fee_word(text: str) -> str:
+    """The first word of ``text`` that asks for a fee or a penalty ("" when none)."""
+    found = _FEE_WORDS_IN_TEXT.search(text or "")
+    return found.group(0) if found else ""
+
+
 def document_status(doc: RentDocument) -> str:
     """draft / cancelled / unpaid / partial / paid."""
     if doc.state in ("draft", "cancelled"):

@@ -4,7 +4,8 @@
   - due notice: from ``due_notice_days`` before the due date until the due date, once;
   - overdue notice: the day after the due date, then every ``overdue_every_days``, at most
     ``overdue_max`` times (a missed run sends the current occurrence only, not a backlog);
-  - payment confirmation: once per payment received (credit uses excluded), within three days;
+  - payment confirmation: once per sum received (credit uses excluded; one message for a sum spread
+    over several documents), within three days of its recording;
   - lease end: from ``lease_end_days`` before the end date, once.
 Each message has a key (trigger, object, occurrence, channel) stored under a unique constraint
 before it is sent, so two overlapping runs never send it twice. Nothing is sent during quiet
@@ -58,6 +59,7 @@ SMS_TRIGGER_OF = {"due_notice": "invoice_due", "overdue_notice": "invoice_overdu
 EMAIL_FLAG_OF = {"due_notice": "due_notice_email", "overdue_notice": "overdue_email",
                  "payment_confirmation": "payment_email", "lease_end": "lease_end_email"}
 MAX_ATTEMPTS = 3
+PAYMENT_CONFIRMATION_DAYS = 45  # a payment recorded late is still confirmed; older history is not
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=15)  # far above one send (SMTP timeout 20 s per step)
 
@@ -210,15 +212,29 @@ def plan_reminders(session: Session, *, actor: Principal, now: datetime | None =
             subject_t=subject_t, body_t=body_t, document_id=doc.id, attach=True)
 
     if channels("payment_confirmation"):
+        # Recorded in the last three days (a cheque entered late is still confirmed), paid in the
+        # last PAYMENT_CONFIRMATION_DAYS (re-typing last year's ledger does not write to tenants).
         recent = session.scalars(
-            select(Payment).where(Payment.mode != "credit", Payment.paid_on >= today - timedelta(days=3),
-                                  Payment.created_at >= now - timedelta(days=3))
+            select(Payment).where(Payment.mode != "credit", Payment.created_at >= now - timedelta(days=3),
+                                  Payment.paid_on >= today - timedelta(days=PAYMENT_CONFIRMATION_DAYS))
+            .order_by(Payment.id)
         ).all()
-        for payment in recent:
-            doc = payment.document
-            add("payment_confirmation", f"payment:{payment.id}", doc.customer, document_values(doc, ctx),
-                document_values(doc, ctx, for_sms=True), subject_t=templates.payment_subject,
-                body_t=templates.payment_body, document_id=doc.id)
+        receipts: dict[str, list[Payment]] = {}
+        for payment in recent:  # one sum spread over several documents: one message
+            receipts.setdefault(payment.receipt_key or f"id{payment.id}", []).append(payment)
+        for group in receipts.values():
+            docs = sorted({p.document for p in group}, key=lambda d: (d.period_start, d.id))
+            doc = docs[-1]
+            values = document_values(doc, ctx)
+            sms_values = document_values(doc, ctx, for_sms=True)
+            if len(docs) > 1:
+                fmt = Formats.from_settings(ctx.finance, ctx.localization, ctx.language_for(doc.customer.language))
+                numbers = ", ".join(d.number or "" for d in docs)
+                balance = fmt.money(sum((d.balance for d in docs), start=doc.balance * 0), doc.currency)
+                values |= {"invoice_number": numbers, "balance": balance}
+                sms_values |= {"invoice_number": sms_amount(numbers), "balance": sms_amount(balance)}
+            add("payment_confirmation", f"payment:{group[0].id}", doc.customer, values, sms_values,
+                subject_t=templates.payment_subject, body_t=templates.payment_body, document_id=doc.id)
 
     if channels("lease_end"):
         fmt = Formats.from_settings(ctx.finance, ctx.localization)

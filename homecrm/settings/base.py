@@ -255,7 +255,8 @@ def validate_section(
                 del changes[name]
     merged = {**current.model_dump(), **changes}
     try:
-        candidate = cls.model_validate(merged)
+        # validators that need other settings (a phone's default country) find the session here
+        candidate = cls.model_validate(merged, context={"session": session})
     except PydanticValidationError as exc:
         raise as_validation_error(exc) from None
     db_errors = {**_check_assets(session, cls, candidate), **candidate.check_in_db(session, current)}

@@ -160,3 +160,30 @@ def test_sms_settings_refuse_long_texts_and_unknown_fields(db):
         assert fragment in excinfo.value.errors["invoice_due"]
     with pytest.raises(ValidationError), db.write() as session:
         save_section(session, SmsGatewaySettings, {"active_gateway": "twilio"}, actor=ACTOR)
+
+
+@pytest.mark.parametrize(("section", "field", "text"), [
+    ("EmailTemplateSettings", "overdue_body", "Bonjour {client_name}, frais de relance : 15 €."),
+    ("EmailTemplateSettings", "due_subject", "Loyer {period} — pénalité si retard"),
+    ("SmsTriggerSettings", "invoice_overdue", "Loyer {invoice_number} impaye: penalite de retard 10%"),
+])
+def test_reminder_templates_cannot_ask_residential_tenants_for_fees(db, section, field, text):
+    from homecrm.settings import sections
+
+    cls = getattr(sections, section)
+    with pytest.raises(ValidationError) as err, db.write() as session:
+        save_section(session, cls, {field: text}, actor=ACTOR)
+    assert err.value.field == field and "art. 4" in str(err.value)
+    with db.write() as session:  # words that only look alike are fine
+        save_section(session, cls, {field: "Bonjour {client_name}, merci de régler sans tarder."}, actor=ACTOR)
+
+
+def test_twilio_sender_number_reads_national_numbers_in_the_default_country(db):
+    from homecrm.settings.sections import ClientSettings
+
+    with db.write() as session:
+        save_section(session, ClientSettings, {"default_country": "BE"}, actor=ACTOR)
+        saved = save_section(session, SmsGatewaySettings, {"twilio_from": "0470 12 34 56"}, actor=ACTOR)
+    assert saved.twilio_from == "+32470123456"
+    with db.read() as session:
+        assert load_section(session, SmsGatewaySettings).twilio_from == "+32470123456"

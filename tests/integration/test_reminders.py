@@ -230,3 +230,35 @@ def test_dry_run_after_a_real_run_tells_sent_from_to_send(db, world):
         assert states[("Alpha", "email")] == states[("Alpha", "sms")] == "déjà envoyé"
         assert states[("Bravo", "email")] == "échec 3 fois, plus de nouvel essai : boîte pleine"
     assert real.already == 2 and real.sent == []
+
+
+def _planned(db, at, kind):
+    with clock.frozen(at), db.read() as session:
+        return [p for p in plan_reminders(session, actor=ACTOR) if p.kind == kind]
+
+
+def test_payment_confirmation_when_recorded_late_and_once_for_a_spread_sum(db, world):
+    from homecrm.billing.payments import record_payment_on_account
+
+    with clock.frozen(_day(date(2026, 3, 2))), db.write() as session:
+        save_section(session, ReminderSettings, {"payment_email": True}, actor=ACTOR)
+        save_section(session, SmsTriggerSettings, {"payment_recorded_enabled": True}, actor=ACTOR)
+        generate_month(session, actor=ACTOR, month=Month(2026, 4), on=date(2026, 3, 2))
+        # a cheque received on 26 February, typed in on 2 March
+        record_payment(session, actor=ACTOR, document_id=world["docs"]["Bravo"],
+                       data={"amount": "100", "paid_on": date(2026, 2, 26), "mode": "cheque"})
+        # one transfer from Alpha that pays March and part of April
+        alpha = session.get(RentDocument, world["docs"]["Alpha"]).customer_id
+        record_payment_on_account(session, actor=ACTOR, customer_id=alpha,
+                                  data={"amount": "1000", "paid_on": date(2026, 3, 2), "mode": "virement"})
+    planned = _planned(db, _day(date(2026, 3, 2), 11), "payment_confirmation")
+    assert sorted((p.tenant, p.channel) for p in planned if not p.skip) == [
+        ("Alpha", "email"), ("Alpha", "sms"), ("Bravo", "email")]
+    alpha_mail = next(p for p in planned if p.tenant == "Alpha" and p.channel == "email")
+    assert "QUI-000001, QUI-000004" in alpha_mail.body, alpha_mail.body
+    with clock.frozen(_day(date(2026, 3, 2), 11)):
+        report = run_reminders(db.factory, actor=ACTOR)
+    assert sorted((i.tenant, i.channel) for i in report.sent if i.kind == "payment_confirmation") == [
+        ("Alpha", "email"), ("Alpha", "sms"), ("Bravo", "email")]
+    # four days later nothing more is planned
+    assert _planned(db, _day(date(2026, 3, 6), 11), "payment_confirmation") == []

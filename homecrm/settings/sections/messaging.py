@@ -58,8 +58,18 @@ class SmsGatewaySettings(SettingsSection):
 
     @field_validator("twilio_from")
     @classmethod
-    def _from(cls, v: str) -> str:
-        return validation.phone(v, "FR") if v.strip() else ""
+    def _from(cls, v: str, info: ValidationInfo) -> str:
+        """A national number is read in the default country of Paramètres > Clients, never guessed."""
+        if not v.strip():
+            return ""
+        session = (info.context or {}).get("session")
+        country = "FR"
+        if session is not None:
+            from homecrm.settings.base import load_section
+            from homecrm.settings.sections.clients import ClientSettings
+
+            country = load_section(session, ClientSettings).default_country
+        return validation.phone(v, country)
 
     @model_validator(mode="after")
     def _complete(self, info: ValidationInfo) -> SmsGatewaySettings:
@@ -159,7 +169,19 @@ class SmsTriggerSettings(SettingsSection):
     @field_validator(*SMS_TRIGGERS)
     @classmethod
     def _template(cls, v: str, info) -> str:
-        return _check_sms(v, SMS_TRIGGERS[info.field_name][1])
+        v = _check_sms(v, SMS_TRIGGERS[info.field_name][1])
+        return _no_fee(v) if info.field_name in ("invoice_due", "invoice_overdue") else v
+
+
+def _no_fee(text: str) -> str:
+    """Reminders go to residential tenants too: no fee or penalty may be asked of them (loi 89-462, art. 4 p)."""
+    from homecrm.billing.documents import fee_word
+
+    word = fee_word(text)
+    if word:
+        raise ValueError(_("Reminders also reach residential tenants, who may not be charged reminder fees or "
+                           "penalties (loi du 6 juillet 1989, art. 4): remove \"{word}\".").format(word=word))
+    return text
 
 
 class EmailTemplateSettings(SettingsSection):
@@ -211,8 +233,9 @@ class EmailTemplateSettings(SettingsSection):
     @field_validator("document_subject", "document_body", "due_subject", "due_body", "overdue_subject", "overdue_body",
                      "payment_subject", "payment_body")
     @classmethod
-    def _document(cls, v: str) -> str:
-        return template_field(v, DOCUMENT_FIELDS)
+    def _document(cls, v: str, info) -> str:
+        v = template_field(v, DOCUMENT_FIELDS)
+        return _no_fee(v) if info.field_name.startswith(("due_", "overdue_")) else v
 
     @field_validator("lease_end_subject", "lease_end_body")
     @classmethod
