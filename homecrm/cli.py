@@ -564,14 +564,17 @@ def statements() -> None:
 @click.option("--tenant", "tenant_id", required=True, type=int, help="Tenant id (see the Locataires page).")
 @click.option("--from", "first", required=True, metavar="YYYY-MM-DD")
 @click.option("--to", "last", required=True, metavar="YYYY-MM-DD")
+@click.option("--currency", default=None, metavar="CODE",
+              help="For a tenant with leases in several currencies (default: euro, else the only one).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 @db_option
-def statements_pdf(ctx: Context, tenant_id: int, first: str, last: str, output: str) -> None:
+def statements_pdf(ctx: Context, tenant_id: int, first: str, last: str, currency: str | None, output: str) -> None:
     from homecrm.billing.exports import statement_pdf
 
     with ctx.session(write=False) as session:
         _name, pdf = statement_pdf(session, actor=ctx.actor(session), customer_id=tenant_id,
-                                   first=_date(first, "from"), last=_date(last, "to"))
+                                   first=_date(first, "from"), last=_date(last, "to"),
+                                   currency=currency.upper() if currency else None)
     _write_file(output, pdf)
     click.echo(output)
 
@@ -587,8 +590,10 @@ def payments() -> None:
 @click.option("--date", "paid_on", required=True, metavar="YYYY-MM-DD")
 @click.option("--mode", default="virement", show_default=True)
 @click.option("--reference", default="")
+@click.option("--currency", default=None, metavar="CODE", help="Needed when the tenant's leases use several currencies.")
 @db_option
-def payments_on_account(ctx: Context, tenant_id: int, amount: str, paid_on: str, mode: str, reference: str) -> None:
+def payments_on_account(ctx: Context, tenant_id: int, amount: str, paid_on: str, mode: str, reference: str,
+                        currency: str | None) -> None:
     """Record a sum received from a tenant, allocated to the oldest debts first."""
     from homecrm.billing.payments import record_payment_on_account
 
@@ -596,7 +601,8 @@ def payments_on_account(ctx: Context, tenant_id: int, amount: str, paid_on: str,
 
     with ctx.session(write=True) as session:
         result = record_payment_on_account(session, actor=ctx.actor(session), customer_id=tenant_id, data={
-            "amount": amount, "paid_on": _date(paid_on, "paid_on"), "mode": mode, "reference": reference})
+            "amount": amount, "paid_on": _date(paid_on, "paid_on"), "mode": mode, "reference": reference},
+            currency=currency)
     for allocation in result.allocations:
         click.echo(f"{allocation.number} {_money(allocation.amount, result.currency)}")
     click.echo(result.as_received().summary(Formats()))

@@ -10,7 +10,7 @@ import streamlit as st
 from homecrm import clock
 from homecrm.billing.exports import statement_pdf
 from homecrm.billing.payments import PAYMENT_MODE_LABELS, RECEIVED_MODES, record_payment_on_account
-from homecrm.billing.statements import tenant_statement
+from homecrm.billing.statements import statement_currencies, tenant_statement
 from homecrm.crm.customers import list_customers
 from homecrm.i18n import _
 from homecrm.ui.choice import keep_choice
@@ -36,7 +36,14 @@ customer_id = cols[0].selectbox(_("Tenant"), list(tenants), format_func=tenants.
 first = cols[1].date_input(_("From"), value=date(today.year, 1, 1), key="statements.from", format="DD/MM/YYYY")
 last = cols[2].date_input(_("To"), value=today, key="statements.to", format="DD/MM/YYYY")
 
-statement = read(lambda s: tenant_statement(s, actor=actor, customer_id=customer_id, first=first, last=last))
+currencies = read(lambda s: statement_currencies(s, customer_id))
+currency = currencies[0]
+if len(currencies) > 1:
+    keep_choice(f"statements.currency.{customer_id}", currencies)
+    currency = st.selectbox(_("Currency"), currencies, key=f"statements.currency.{customer_id}",
+                            help=_("This tenant has leases in several currencies: one statement per currency."))
+statement = read(lambda s: tenant_statement(s, actor=actor, customer_id=customer_id, first=first, last=last,
+                                            currency=currency))
 cur = statement.currency
 top = st.columns(4)
 top[0].metric(_("Opening balance"), fmt.money(statement.opening, cur))
@@ -67,7 +74,8 @@ if statement.entries:
 else:
     st.caption(_("Nothing in this period."))
 
-name, pdf = read(lambda s: statement_pdf(s, actor=actor, customer_id=customer_id, first=first, last=last))
+name, pdf = read(lambda s: statement_pdf(s, actor=actor, customer_id=customer_id, first=first, last=last,
+                                         currency=currency))
 buttons = st.columns(2)
 buttons[0].download_button(_("Download the statement (PDF)"), data=pdf, file_name=name, mime="application/pdf",
                            key="statements.pdf", type="primary", icon=":material/download:")
@@ -75,17 +83,18 @@ with buttons[1].expander(_("E-mail it to the tenant"), icon=":material/mail:"):
     from homecrm.settings import settings_version
     from homecrm.ui.document_email import statement_email_box
 
-    statement_email_box(actor, customer_id, first, last, f"{statement.closing}|{read(settings_version)}")
+    statement_email_box(actor, customer_id, first, last, f"{statement.closing}|{read(settings_version)}",
+                        currency=currency)
 
 if actor.can("payments", "create"):
     form = "on-account"
 
-    def _record(tenant: int = customer_id) -> None:
+    def _record(tenant: int = customer_id, cur: str = currency) -> None:
         state = st.session_state
         data = {"amount": state.get(f"{form}.amount", ""), "paid_on": state.get(f"{form}.date"),
                 "mode": state.get(f"{form}.mode"), "reference": state.get(f"{form}.reference", "")}
         run_once(form, (tenant, data), lambda s, token: record_payment_on_account(
-            s, actor=actor, customer_id=tenant, data=data, submission=token),
+            s, actor=actor, customer_id=tenant, data=data, submission=token, currency=cur),
             success=lambda r: _("Sum recorded. {summary}").format(summary=r.as_received().summary(fmt)))
 
     submission_token(form)
@@ -93,7 +102,7 @@ if actor.can("payments", "create"):
         st.markdown("**" + _("Record a sum received on account") + "**")
         st.caption(_("Allocated to the oldest unpaid documents first; any remainder is kept as credit."))
         row = st.columns(4)
-        row[0].text_input(_("Amount"), key=f"{form}.amount")
+        row[0].text_input(_("Amount") + (f" ({currency})" if len(currencies) > 1 else ""), key=f"{form}.amount")
         row[1].date_input(_("Date"), value=today, max_value=today, key=f"{form}.date", format="DD/MM/YYYY")
         row[2].selectbox(_("Mode"), list(RECEIVED_MODES), key=f"{form}.mode", format_func=lambda m: _(PAYMENT_MODE_LABELS[m]))
         row[3].text_input(_("Reference"), key=f"{form}.reference")

@@ -107,11 +107,13 @@ def statement_filename(customer_id: int, first, last) -> str:
     return f"releve-{customer_id}-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
 
 
-def statement_pdf(session: Session, *, actor: Principal, customer_id: int, first, last) -> tuple[str, bytes]:
+def statement_pdf(session: Session, *, actor: Principal, customer_id: int, first, last,
+                  currency: str | None = None) -> tuple[str, bytes]:
     from homecrm.billing.statements import tenant_statement
     from homecrm.crm.customers import get_customer
     from homecrm.render.statement import statement_pdf as render
 
-    statement = tenant_statement(session, actor=actor, customer_id=customer_id, first=first, last=last)
+    statement = tenant_statement(session, actor=actor, customer_id=customer_id, first=first, last=last,
+                                 currency=currency)
     customer = get_customer(session, customer_id, actor=actor)
     return statement_filename(customer_id, first, last), render(statement, customer, DocumentContext.load(session))

@@ -236,9 +236,13 @@ class OnAccountResult:
 
 def record_payment_on_account(
     session: Session, *, actor: Principal, customer_id: int, data: dict[str, Any] | PaymentInput,
-    submission: str | None = None,
+    submission: str | None = None, currency: str | None = None,
 ) -> OnAccountResult:
-    """A sum received from a tenant, spread over their unpaid documents, oldest due date first."""
+    """A sum received from a tenant, spread over their unpaid documents in ``currency``, oldest due date first.
+
+    ``currency`` may be left out for a tenant whose leases all use one currency; with several it
+    must be given, since a sum in yen never settles a debt in euros.
+    """
     require(session, actor, "payments", "create")
     customer = session.get(Customer, customer_id)
     if customer is None:
@@ -254,11 +258,14 @@ def record_payment_on_account(
                 date=Formats().date(first_lease)),
             field="paid_on",
         )
+    currency = _on_account_currency(session, customer_id, currency)
+    exact_amount(parsed.amount, currency)
     claim_submission(session, submission)
     open_docs = [
         d for d in session.scalars(
             select(RentDocument)
-            .where(RentDocument.customer_id == customer_id, RentDocument.state == "issued")
+            .where(RentDocument.customer_id == customer_id, RentDocument.state == "issued",
+                   RentDocument.currency == currency)
             .order_by(RentDocument.due_date, RentDocument.id)
         )
         if d.balance > ZERO and (d.issued_on is None or d.issued_on <= parsed.paid_on)
@@ -267,8 +274,6 @@ def record_payment_on_account(
     remaining = parsed.amount
     allocations: list[Allocation] = []
     first_payment: Payment | None = None
-    currency = open_docs[0].currency if open_docs else _tenant_currency(session, customer_id)
-    exact_amount(parsed.amount, currency)
     for doc in open_docs:
         if remaining <= ZERO:
             break
@@ -289,10 +294,18 @@ def record_payment_on_account(
     return OnAccountResult(allocations=allocations, credit=remaining, received=parsed.amount, currency=currency)
 
 
-def _tenant_currency(session: Session, customer_id: int) -> str:
-    currency = session.scalar(select(Lease.currency).where(Lease.customer_id == customer_id)
-                              .order_by(Lease.start_date.desc(), Lease.id.desc()).limit(1))
-    return currency or "EUR"
+def _on_account_currency(session: Session, customer_id: int, currency: str | None) -> str:
+    from homecrm.billing.statements import statement_currencies
+
+    known = statement_currencies(session, customer_id)
+    if currency is None:
+        if len(known) > 1:
+            raise ValidationError(_("This tenant has leases in several currencies ({codes}): say which one the sum "
+                                    "is in.").format(codes=", ".join(known)), field="currency")
+        return known[0]
+    if currency.upper() not in known:
+        raise ValidationError(_("This tenant has no lease in {code}.").format(code=currency), field="currency")
+    return currency.upper()
 
 
 def receive_as_credit(

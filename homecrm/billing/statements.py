@@ -25,7 +25,7 @@ from homecrm.crm.customers import get_customer
 from homecrm.errors import ValidationError
 from homecrm.i18n import _
 from homecrm.security.principal import Principal, require
-from homecrm.store.models import CreditNote, CustomerCredit, Payment, RentDocument
+from homecrm.store.models import CreditNote, CustomerCredit, Lease, Payment, RentDocument
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,19 @@ class Statement:
         return sum((e.credit for e in self.entries), ZERO)
 
 
-def _movements(session: Session, customer_id: int) -> list[StatementEntry]:
-    """Every money movement of a tenant, in date order (balance not yet computed)."""
+def statement_currencies(session: Session, customer_id: int) -> list[str]:
+    """The currencies of a tenant's leases, euro first: a statement never adds up two currencies."""
+    found = set(session.scalars(select(Lease.currency).where(Lease.customer_id == customer_id).distinct()))
+    found |= set(session.scalars(select(RentDocument.currency).where(RentDocument.customer_id == customer_id).distinct()))
+    return sorted(found or {"EUR"}, key=lambda code: (code != "EUR", code))
+
+
+def _movements(session: Session, customer_id: int, currency: str) -> list[StatementEntry]:
+    """Every money movement of a tenant in ``currency``, in date order (balance not yet computed)."""
     moves: list[tuple[int, StatementEntry]] = []
     docs = session.scalars(
-        select(RentDocument).where(RentDocument.customer_id == customer_id, RentDocument.state != "draft")
+        select(RentDocument).where(RentDocument.customer_id == customer_id, RentDocument.state != "draft",
+                                   RentDocument.currency == currency)
         .options(selectinload(RentDocument.payments))
     ).all()
     for doc in docs:
@@ -99,10 +107,11 @@ def _movements(session: Session, customer_id: int) -> list[StatementEntry]:
     # A sum received when nothing was owed is all credit: still money received.
     for credit in session.scalars(select(CustomerCredit).where(
             CustomerCredit.customer_id == customer_id, CustomerCredit.origin_payment_id.is_(None),
-            CustomerCredit.origin_credit_note_id.is_(None))):
+            CustomerCredit.origin_credit_note_id.is_(None), CustomerCredit.currency == currency)):
         moves.append((1, StatementEntry(credit.received_on, "payment", credit.reference, ZERO, credit.amount,
                                         mode=credit.mode, kept_as_credit=credit.amount)))
-    notes = session.scalars(select(CreditNote).where(CreditNote.customer_id == customer_id, CreditNote.state == "issued")).all()
+    notes = session.scalars(select(CreditNote).where(CreditNote.customer_id == customer_id, CreditNote.state == "issued",
+                                                     CreditNote.currency == currency)).all()
     for note in notes:
         moves.append((2, StatementEntry(note.issued_on, "credit_note", note.number or "", ZERO, note.amount,
                                         credited_document=note.document.number or "")))
@@ -112,21 +121,28 @@ def _movements(session: Session, customer_id: int) -> list[StatementEntry]:
     return [entry for _order, entry in sorted(moves, key=lambda m: (m[1].on, m[0], m[1].reference))]
 
 
-def tenant_statement(session: Session, *, actor: Principal, customer_id: int, first: date, last: date) -> Statement:
+def tenant_statement(session: Session, *, actor: Principal, customer_id: int, first: date, last: date,
+                     currency: str | None = None) -> Statement:
+    """The tenant's account in ``currency`` (default: the tenant's only or first currency, euro first)."""
     require(session, actor, "documents", "view")
     require(session, actor, "payments", "view")
     if last < first:
         raise ValidationError(_("The end of the period is before its start."), field="last")
     customer = get_customer(session, customer_id, actor=actor)
-    moves = _movements(session, customer_id)
+    known = statement_currencies(session, customer_id)
+    if currency is not None and currency.upper() not in known:
+        raise ValidationError(_("This tenant has no lease in {code}.").format(code=currency), field="currency")
+    currency = currency.upper() if currency else known[0]
+    moves = _movements(session, customer_id, currency)
     opening = sum((m.debit - m.credit for m in moves if m.on < first), ZERO)
     statement = Statement(customer_id=customer_id, tenant=customer.display_name, first=first, last=last,
-                          currency="EUR", opening=opening)
+                          currency=currency, opening=opening)
     balance = opening
     for move in moves:
         if first <= move.on <= last:
             balance += move.debit - move.credit
             statement.entries.append(replace(move, balance=balance))
     statement.available_credit = sum(session.scalars(
-        select(CustomerCredit.remaining).where(CustomerCredit.customer_id == customer_id)), ZERO)
+        select(CustomerCredit.remaining).where(CustomerCredit.customer_id == customer_id,
+                                               CustomerCredit.currency == currency)), ZERO)
     return statement

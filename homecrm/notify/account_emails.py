@@ -76,12 +76,14 @@ def send_credit_note_email(session: Session, *, actor: Principal, credit_note_id
                          document_id=note.document_id, submission=submission)
 
 
-def _statement(session: Session, actor: Principal, customer_id: int, first: date, last: date):
+def _statement(session: Session, actor: Principal, customer_id: int, first: date, last: date,
+               currency: str | None = None):
     from homecrm.billing.statements import tenant_statement
     from homecrm.crm.customers import get_customer
 
     customer = get_customer(session, customer_id, actor=actor)
-    statement = tenant_statement(session, actor=actor, customer_id=customer_id, first=first, last=last)
+    statement = tenant_statement(session, actor=actor, customer_id=customer_id, first=first, last=last,
+                                 currency=currency)
     ctx = DocumentContext.load(session)
     fmt = Formats.from_settings(ctx.finance, ctx.localization, ctx.language_for(customer.language))
     values = {"client_name": customer.display_name, "company_name": ctx.landlord_name,
@@ -91,8 +93,8 @@ def _statement(session: Session, actor: Principal, customer_id: int, first: date
 
 
 def draft_statement_email(session: Session, *, actor: Principal, customer_id: int, first: date,
-                          last: date) -> DraftEmail:
-    customer, values = _statement(session, actor, customer_id, first, last)
+                          last: date, currency: str | None = None) -> DraftEmail:
+    customer, values = _statement(session, actor, customer_id, first, last, currency)
     templates = load_section(session, EmailTemplateSettings)
     to = recipients_of(customer)
     return DraftEmail(to, render_template(templates.statement_subject, values),
@@ -102,14 +104,16 @@ def draft_statement_email(session: Session, *, actor: Principal, customer_id: in
 
 def send_statement_email(session: Session, *, actor: Principal, customer_id: int, first: date, last: date,
                          to: list[str] | None = None, subject: str | None = None, body: str | None = None,
-                         submission: str | None = None) -> SentEmail:
+                         submission: str | None = None, currency: str | None = None) -> SentEmail:
     from homecrm.billing.exports import statement_pdf
 
-    draft = draft_statement_email(session, actor=actor, customer_id=customer_id, first=first, last=last)
-    customer, values = _statement(session, actor, customer_id, first, last)
+    draft = draft_statement_email(session, actor=actor, customer_id=customer_id, first=first, last=last,
+                                  currency=currency)
+    customer, values = _statement(session, actor, customer_id, first, last, currency)
     recipients = check_recipients(to or draft.to, customer)
     final_subject = final_text(subject, draft.subject, STATEMENT_FIELDS, values, field="subject")
     final_body = final_text(body, draft.body, STATEMENT_FIELDS, values, field="body")
-    filename, pdf = statement_pdf(session, actor=actor, customer_id=customer_id, first=first, last=last)
+    filename, pdf = statement_pdf(session, actor=actor, customer_id=customer_id, first=first, last=last,
+                                  currency=currency)
     return send_with_pdf(session, actor=actor, kind="statement", customer_id=customer_id, to=recipients,
                          subject=final_subject, body=final_body, filename=filename, pdf=pdf, submission=submission)

@@ -136,7 +136,8 @@ def plan_for(doc: RentDocument, settings: StripeSettings) -> LinkPlan:
     rent = doc.balance
     charge = rent
     if may_charge_fee(doc.customer.kind):
-        charge = charge_with_fee(rent, fixed=settings.fixed_fee, percent=settings.percent_fee, gross_up=settings.gross_up)
+        charge = charge_with_fee(rent, fixed=settings.fixed_fee, percent=settings.percent_fee, gross_up=settings.gross_up,
+                                 currency=doc.currency)
     return LinkPlan(True, rent=rent, charge=charge, currency=doc.currency)
 
 

@@ -71,10 +71,13 @@ def credit_note_email_box(actor: Principal, credit_note_id: int, version: str) -
               send=lambda s, **kw: send_credit_note_email(s, actor=actor, credit_note_id=credit_note_id, **kw))
 
 
-def statement_email_box(actor: Principal, customer_id: int, first, last, version: str) -> None:
+def statement_email_box(actor: Principal, customer_id: int, first, last, version: str,
+                        currency: str | None = None) -> None:
     from homecrm.notify.account_emails import draft_statement_email, send_statement_email
 
-    email_box(actor, form=f"email-statement-{customer_id}", version=f"{first}|{last}|{version}", kind="statement",
-              draft=lambda s: draft_statement_email(s, actor=actor, customer_id=customer_id, first=first, last=last),
+    email_box(actor, form=f"email-statement-{customer_id}", version=f"{first}|{last}|{currency}|{version}",
+              kind="statement",
+              draft=lambda s: draft_statement_email(s, actor=actor, customer_id=customer_id, first=first, last=last,
+                                                    currency=currency),
               send=lambda s, **kw: send_statement_email(s, actor=actor, customer_id=customer_id, first=first,
-                                                        last=last, **kw))
+                                                        last=last, currency=currency, **kw))

@@ -117,3 +117,25 @@ def test_no_currency_picker_with_one_currency(demo_db, page):
     at = page("pages/dashboard.py")
     no_exception(at)
     assert not [s for s in at.selectbox if s.key == "dashboard.currency"]
+
+
+def test_statement_page_offers_one_statement_per_currency(db, page, frozen_today):
+    from tests.integration.test_currencies import _tenant_in_two_currencies
+
+    with db.write() as session:
+        tenant = _tenant_in_two_currencies(session)
+    at = page("pages/statements.py", **{"statements.tenant": tenant})
+    no_exception(at)
+    assert at.selectbox(key=f"statements.currency.{tenant}").options == ["EUR", "JPY"]
+    assert "730,00" in at.metric[3].value
+    at.selectbox(key=f"statements.currency.{tenant}").set_value("JPY")
+    at.run()
+    no_exception(at)
+    assert at.metric[3].value == "90\u202f000\u00a0JPY"
+    at.text_input(key="on-account.amount").input("1000")
+    button(at, "Enregistrer la somme").click()
+    at.run()
+    no_exception(at)
+    with db.read() as session:
+        paid = session.scalars(select(Payment)).all()
+        assert [(p.amount, p.document.currency) for p in paid] == [(1000, "JPY")]

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from homecrm.billing.documents import get_document
 from homecrm.billing.exports import document_pdf
+from homecrm.payments.fees import charge_with_fee
 from homecrm.payments.stripe_gateway import (
     StripeGatewayError,
     ensure_payment_link,
@@ -22,7 +23,7 @@ from homecrm.payments.stripe_gateway import (
 from homecrm.settings import save_section
 from homecrm.settings.sections import StripeSettings
 from homecrm.store.models import Payment, StripeEvent
-from tests.factories import ACTOR
+from tests.factories import ACTOR, make_lease
 from tests.helpers import pdf_text
 from tests.integration.conftest import WEBHOOK_SECRET  # the fixtures (fake_stripe, docs, receiver) live there
 
@@ -66,6 +67,29 @@ def test_jpy_amounts_are_not_multiplied(db, docs, fake_stripe):
         ensure_payment_link(session, actor=ACTOR, document_id=docs[key])
     form = fake_stripe.form_of("/v1/payment_links")[-1]
     assert form["line_items[0][price_data][unit_amount]"] == "90000" and form["line_items[0][price_data][currency]"] == "jpy"
+
+
+def test_a_business_paying_in_yen_is_charged_a_whole_number_of_yen(db, docs, fake_stripe):
+    """The fee is rounded to the currency's unit: no 0,50 JPY that Stripe could not charge."""
+    from datetime import date
+
+    from homecrm.billing.documents import generate_month
+    from homecrm.billing.periods import Month
+    from homecrm.store.models import RentDocument
+
+    with db.write() as session:
+        save_section(session, StripeSettings, {"currencies": "EUR,JPY"}, actor=ACTOR)
+        make_lease(session, unit="Bureau", currency="JPY", rent="90000", charges="0",
+                   customer={"kind": "company", "company_name": "Sakura KK"})
+        created = generate_month(session, actor=ACTOR, month=Month(2026, 4), on=date(2026, 3, 12)).created
+        doc_id = next(i for i in created if session.get(RentDocument, i).customer.display_name == "Sakura KK")
+        ensure_payment_link(session, actor=ACTOR, document_id=doc_id)
+        document_pdf(session, actor=ACTOR, document_id=doc_id)
+    form = fake_stripe.form_of("/v1/payment_links")[-1]
+    # 90 000 + 0.50 + 2 % = 91 800.50, rounded half-up to the yen
+    assert form["line_items[0][price_data][unit_amount]"] == "91801"
+    assert charge_with_fee(Decimal("90000"), fixed=Decimal("0.50"), percent=Decimal("2"), gross_up=True,
+                           currency="JPY") == Decimal("91838")
 
 
 def test_wrong_key_is_explained(db, docs, fake_stripe):
