@@ -24,6 +24,7 @@ from homecrm.settings.sections import (
     LocalizationSettings,
     PdfFormatSettings,
     PdfSettings,
+    PdfSignatureSettings,
     StripeSettings,
 )
 from homecrm.settings.sections.pdf import PDF_FONTS
@@ -65,11 +66,14 @@ class DocumentContext:
     stripe: StripeSettings
     bank: BankTransferSettings
     credit_notes: CreditNoteSettings
+    signature: PdfSignatureSettings
+    signature_uri: str | None
 
     @classmethod
     def load(cls, session: Session) -> DocumentContext:
         general = load_section(session, GeneralSettings)
         pdf = load_section(session, PdfSettings)
+        signature = load_section(session, PdfSignatureSettings)
         return cls(
             general=general,
             company=load_section(session, CompanySettings),
@@ -82,12 +86,20 @@ class DocumentContext:
             stripe=load_section(session, StripeSettings),
             bank=load_section(session, BankTransferSettings),
             credit_notes=load_section(session, CreditNoteSettings),
+            signature=signature,
+            signature_uri=asset_data_uri(session, signature.image),
         )
 
     def language_for(self, customer_language: str | None) -> str:
         if self.localization.pdf_in_client_language and customer_language:
             return normalize_language(customer_language)
         return self.localization.default_language
+
+    def signature_view(self, wanted: bool) -> dict | None:
+        """The signature image to print under "Done at …", when one is set and this document wants it."""
+        if not (wanted and self.signature_uri):
+            return None
+        return {"uri": self.signature_uri, "width": self.signature.width}
 
     @property
     def landlord_name(self) -> str:

@@ -63,6 +63,7 @@ def credit_note_view(note: CreditNote, ctx: DocumentContext, lang: str) -> dict:
         "landlord": ctx.landlord_name,
         "signed_at": (_("Done at {place}, on {date}").format(place=ctx.company.city, date=fmt.date(signed_on))
                       if ctx.company.city else _("Done on {date}").format(date=fmt.date(signed_on))),
+        "signature": ctx.signature_view(ctx.signature.on_credit_notes and note.state == "issued"),
         "page_label_css": css_string(_("Page")),
     }
 

@@ -298,6 +298,9 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str, *, li
         "pay_online": _payment_options(doc, ctx, fmt, link_url),
         "landlord": landlord,
         "signed_at": signed_at,
+        # Only what acknowledges money received is signed: a quittance or a reçu, issued and not cancelled.
+        "signature": ctx.signature_view(ctx.signature.on_rent_documents and doc.state == "issued"
+                                        and paid_status in ("paid", "partial")),
         "page_label_css": css_string(_("Page")),
     }
 

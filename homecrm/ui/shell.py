@@ -131,6 +131,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/settings/tags.py", "parametres-tags", N_("Tags"), ":material/sell:", SETTINGS, "settings", "view"),
     PageSpec("pages/settings/pdf.py", "parametres-pdf", N_("PDF"), ":material/picture_as_pdf:", SETTINGS, "settings", "view"),
     PageSpec("pages/settings/pdf_formats.py", "parametres-formats-pdf", N_("PDF: document formats"), ":material/description:", SETTINGS, "settings", "view"),
+    PageSpec("pages/settings/pdf_signature.py", "parametres-signature-pdf", N_("PDF: signature"), ":material/draw:", SETTINGS, "settings", "view"),
     PageSpec("pages/admin/users.py", "utilisateurs", N_("Staff accounts"), ":material/manage_accounts:", ADMIN, admin=True),
     PageSpec("pages/admin/roles.py", "roles", N_("Roles & departments"), ":material/admin_panel_settings:", ADMIN, admin=True),
     PageSpec("pages/settings/security.py", "parametres-securite", N_("Security"), ":material/lock:", ADMIN, admin=True),

@@ -81,6 +81,22 @@ def test_pdf_settings_toggle_and_number(db, page):
         assert pdf.swap_company_client is True and pdf.font_size == 12
 
 
+def test_pdf_signature_settings_page(db, page):
+    from homecrm.settings.sections import PdfSignatureSettings
+
+    at = page("pages/settings/pdf_signature.py")
+    no_exception(at)
+    assert at.title[0].value == "PDF : signature"
+    at.toggle(key="settings.pdf_signature.on_credit_notes").set_value(False)
+    at.number_input(key="settings.pdf_signature.width").set_value(120)
+    button(at, "Enregistrer les réglages").click()
+    at.run()
+    no_exception(at)
+    with db.read() as session:
+        saved = load_section(session, PdfSignatureSettings)
+        assert (saved.on_credit_notes, saved.width, saved.on_rent_documents) == (False, 120, True)
+
+
 def test_receipts_generate_and_record_partial_then_full_payment(db, page, frozen_today):
     from tests.factories import make_lease
 

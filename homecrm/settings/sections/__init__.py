@@ -15,7 +15,7 @@ from homecrm.settings.sections.messaging import (
     SmsGatewaySettings,
     SmsTriggerSettings,
 )
-from homecrm.settings.sections.pdf import PdfFormatSettings, PdfSettings
+from homecrm.settings.sections.pdf import PdfFormatSettings, PdfSettings, PdfSignatureSettings
 from homecrm.settings.sections.receipts import ReceiptSettings
 from homecrm.settings.sections.security import SecuritySettings, SystemSettings
 from homecrm.settings.sections.smtp import SmtpSettings
@@ -41,6 +41,7 @@ __all__ = [
     "LocalizationSettings",
     "PdfFormatSettings",
     "PdfSettings",
+    "PdfSignatureSettings",
     "ReceiptSettings",
     "SecuritySettings",
     "SmtpSettings",

@@ -109,3 +109,28 @@ class PdfFormatSettings(SettingsSection):
     statement: PageFormat = setting(
         "A4-portrait", label=N_("Tenant statements (relevé de compte)"), widget="select", choices=PAGE_FORMATS
     )
+
+
+class PdfSignatureSettings(SettingsSection):
+    """Spec "PDF > Signature". Estimates, contracts and proposals do not exist yet: their switches are not shown."""
+
+    section = "pdf_signature"
+    title = N_("PDF: signature")
+    intro = N_("Your signature, printed under the \"Done at …\" line of the documents you choose.")
+    order = 82
+
+    image: int | None = setting(
+        None,
+        label=N_("Signature image"),
+        help=N_("PNG, JPG or SVG, 1 MB at most; a transparent background prints best."),
+        widget="image",
+        asset_kind="signature",
+    )
+    width: int = setting(160, label=N_("Signature width (pixels)"), ge=40, le=400)
+    on_rent_documents: bool = setting(
+        True,
+        label=N_("Show the signature on rent documents"),
+        help=N_("Quittances and reçus only: a notice of rent due (avis d'échéance) acknowledges no payment "
+                "and is never signed, nor is a cancelled document."),
+    )
+    on_credit_notes: bool = setting(True, label=N_("Show the signature on credit notes"))
