@@ -287,6 +287,10 @@ def settings_set(ctx: Context, key: str, value: str | None, from_stdin: bool) ->
         raise ValidationError(_("Missing value (or use --stdin to type it on standard input)."), field="value")
     cls = get_section(section_name)
     if field in cls.secret_fields():
+        if value.startswith("****"):
+            # What `settings show` prints; taken as "unchanged" on the pages, refused here rather than ignored.
+            raise ValidationError(_("A secret cannot start with \"****\" (that is how homecrm shows a masked one)."),
+                                  field=key)
         parsed = value if value else CLEAR  # on the command line an empty value means "erase"
     else:
         parsed = parse_cli_value(cls, field, value.replace("\\n", "\n"))
@@ -636,7 +640,7 @@ def payments_sync(ctx: Context, days: int) -> None:
     fmt = Formats()
     for outcome in result.recorded:
         click.echo(outcome.line(fmt))
-    for outcome in result.credited:
+    for outcome in result.warnings:
         # Money Stripe received that no document could take: on stderr too, so cron mails it.
         click.echo(outcome.line(fmt))
         click.echo(_("homecrm: warning: {line}").format(line=outcome.line(fmt)), err=True)

@@ -6,7 +6,8 @@ import streamlit as st
 
 from homecrm.i18n import _
 from homecrm.security.accounts import change_password
-from homecrm.ui.feedback import flash, run_action, show_field_error, show_flashes
+from homecrm.ui.auth import renew_session
+from homecrm.ui.feedback import run_action, set_field_errors, show_field_error, show_flashes
 from homecrm.ui.page import page_setup
 from homecrm.ui.text import md
 
@@ -23,11 +24,12 @@ FORM = "password-change"
 def _change() -> None:
     state = st.session_state
     if state.get(f"{FORM}.new") != state.get(f"{FORM}.again"):
-        flash("error", _("The two passwords differ."))
+        set_field_errors(FORM, {"again": _("The two passwords differ.")})
         return
-    run_action(lambda s: change_password(s, actor=actor, current=state.get(f"{FORM}.current", ""),
-                                         new=state.get(f"{FORM}.new", "")),
-               success=_("Password changed."), form=FORM)
+    if run_action(lambda s: change_password(s, actor=actor, current=state.get(f"{FORM}.current", ""),
+                                            new=state.get(f"{FORM}.new", "")) or True,
+                  success=_("Password changed."), form=FORM):
+        renew_session()
 
 
 with st.form(FORM, clear_on_submit=True):
@@ -36,4 +38,5 @@ with st.form(FORM, clear_on_submit=True):
     st.text_input(_("New password"), type="password", key=f"{FORM}.new", help=_("At least 10 characters."))
     show_field_error(FORM, "password")
     st.text_input(_("New password again"), type="password", key=f"{FORM}.again")
+    show_field_error(FORM, "again")
     st.form_submit_button(_("Change the password"), type="primary", on_click=_change)

@@ -13,7 +13,7 @@ from homecrm.calendar.reminders import RELATED, create_reminder, delete_reminder
 from homecrm.i18n import _
 from homecrm.settings import load_section
 from homecrm.settings.sections import CalendarSettings
-from homecrm.tasks.board import staff_names
+from homecrm.security.accounts import staff_names
 from homecrm.ui import calendar as cal
 from homecrm.ui.db import factory, read, writing
 from homecrm.ui.feedback import flash, run_action, show_field_error, show_flashes

@@ -13,6 +13,7 @@ from homecrm.i18n import _
 from homecrm.ui.db import read
 from homecrm.ui.formats import current_formats, today
 from homecrm.ui.page import page_setup
+from homecrm.ui.widgets import date_format_of
 
 actor = page_setup("reports", "view")
 fmt = current_formats()
@@ -22,8 +23,8 @@ st.caption(_("Candidates created in the period: where they come from, how many b
 choices = read(board_choices)
 
 cols = st.columns([1, 1, 2, 2])
-first = cols[0].date_input(_("From"), value=Month.of(now).shift(-11).first, key="leads.from", format="DD/MM/YYYY")
-last = cols[1].date_input(_("To"), value=now, key="leads.to", format="DD/MM/YYYY")
+first = cols[0].date_input(_("From"), value=Month.of(now).shift(-11).first, key="leads.from", format=date_format_of(fmt))
+last = cols[1].date_input(_("To"), value=now, key="leads.to", format=date_format_of(fmt))
 property_id = cols[2].selectbox(_("Property wanted"), [None, *choices.properties], key="leads.property",
                                 format_func=lambda k: choices.properties.get(k, _("All")))
 source_id = cols[3].selectbox(_("Source"), [None, *choices.sources], key="leads.source",

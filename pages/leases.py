@@ -30,6 +30,7 @@ from homecrm.ui.formats import current_formats
 from homecrm.ui.choice import keep_choice
 from homecrm.ui.page import page_setup
 from homecrm.ui.text import md
+from homecrm.ui.widgets import date_format_of
 
 actor = page_setup("leases")
 fmt = current_formats()
@@ -61,17 +62,17 @@ def lease_fields(form: str, values: dict) -> None:
     show_field_error(form, "unit_id")
     cols = st.columns(3)
     cols[0].date_input(_("Start date") + " *", value=values.get("start_date", today), key=key("start_date"),
-                       format="DD/MM/YYYY", min_value=date(1990, 1, 1))
-    cols[1].date_input(_("End date"), value=values.get("end_date"), key=key("end_date"), format="DD/MM/YYYY",
+                       format=date_format_of(fmt), min_value=date(1990, 1, 1))
+    cols[1].date_input(_("End date"), value=values.get("end_date"), key=key("end_date"), format=date_format_of(fmt),
                        min_value=date(1990, 1, 1), help=_("Leave empty for an open-ended lease."))
     cols[2].number_input(_("Due day of the month"), 1, 31, value=values.get("due_day", 5), key=key("due_day"))
     show_field_error(form, "start_date")
     show_field_error(form, "end_date")
     cols = st.columns(3)
-    cols[0].text_input(_("Rent excluding charges") + " *", value=fmt.number(values["rent"]) if "rent" in values else "",
+    cols[0].text_input(_("Rent excluding charges") + " *", value=fmt.editable(values["rent"]) if "rent" in values else "",
                        key=key("rent"), placeholder="650,00")
-    cols[1].text_input(_("Monthly charges provision"), value=fmt.number(values.get("charges", 0)), key=key("charges"))
-    cols[2].text_input(_("Security deposit"), value=fmt.number(values.get("deposit", 0)), key=key("deposit"))
+    cols[1].text_input(_("Monthly charges provision"), value=fmt.editable(values.get("charges", 0)), key=key("charges"))
+    cols[2].text_input(_("Security deposit"), value=fmt.editable(values.get("deposit", 0)), key=key("deposit"))
     for name in ("rent", "charges", "deposit"):
         show_field_error(form, name)
     cols = st.columns(4)
@@ -183,7 +184,7 @@ with tab_properties:
 
     def _team_editor(property_id: int) -> None:
         """The property's team: staff members who see its tasks (Paramètres > Tâches)."""
-        from homecrm.tasks.board import staff_names
+        from homecrm.security.accounts import staff_names
         from homecrm.tasks.tasks import property_team, set_property_team
 
         names = read(staff_names)
@@ -236,7 +237,7 @@ with tab_properties:
                     kinds = list(UNIT_KINDS)
                     cols[1].selectbox(_("Kind"), kinds, index=kinds.index(unit_values[2]),
                                       format_func=lambda k: _(UNIT_KINDS[k]), key=f"{uform}.kind")
-                    cols[2].text_input(_("Surface (m²)"), value=fmt.number(unit_values[3]) if unit_values[3] is not None else "",
+                    cols[2].text_input(_("Surface (m²)"), value=fmt.editable(unit_values[3]) if unit_values[3] is not None else "",
                                        key=f"{uform}.surface")
                     st.text_input(_("Floor"), value=unit_values[4], key=f"{uform}.floor")
                     show_field_error(uform, "name")

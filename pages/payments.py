@@ -12,6 +12,7 @@ from homecrm.billing.payment_reports import (
     ageing,
     collected_by_month_and_mode,
     document_label,
+    filter_choices,
     mode_label,
     payment_rows,
     punctuality,
@@ -20,15 +21,14 @@ from homecrm.billing.payment_reports import (
 )
 from homecrm.billing.payments import PAYMENT_MODE_LABELS, RECEIVED_MODES, list_available_credits
 from homecrm.billing.periods import Month
-from homecrm.crm.customers import list_customers
 from homecrm.i18n import _
-from homecrm.leasing.properties import list_properties
 from homecrm.ui.currency import currency_choice
-from homecrm.ui.db import read, reading
+from homecrm.ui.db import read
 from homecrm.ui.feedback import show_flashes
 from homecrm.ui.formats import current_formats
 from homecrm.ui.page import page_setup
 from homecrm.ui.stripe_sync import sync_button
+from homecrm.ui.widgets import date_format_of
 
 actor = page_setup("payments", "view")
 fmt = current_formats()
@@ -37,13 +37,11 @@ st.title(_("Payments"))
 show_flashes()
 sync_button(actor)
 
-with reading() as session:
-    properties = {p.id: p.name for p in list_properties(session, actor=actor)}
-    tenants = {c.id: c.name for c in list_customers(session, actor=actor)} if actor.can("tenants", "view_own") else {}
+properties, tenants = read(lambda s: filter_choices(s, actor=actor))
 cols = st.columns([3, 3, 4, 4, 3, 3])
 # The last twelve months, this one included: from the first day of the month eleven months ago.
-first = cols[0].date_input(_("From"), value=Month.of(today).shift(-11).first, key="payments.from", format="DD/MM/YYYY")
-last = cols[1].date_input(_("To"), value=today, key="payments.to", format="DD/MM/YYYY")
+first = cols[0].date_input(_("From"), value=Month.of(today).shift(-11).first, key="payments.from", format=date_format_of(fmt))
+last = cols[1].date_input(_("To"), value=today, key="payments.to", format=date_format_of(fmt))
 property_id = cols[2].selectbox(_("Property"), [None, *properties], format_func=lambda p: properties.get(p, _("All")),
                                 key="payments.property")
 customer_id = cols[3].selectbox(_("Tenant"), [None, *tenants], format_func=lambda c: tenants.get(c, _("All")),

@@ -9,6 +9,7 @@ from homecrm import clock
 from homecrm.billing.credit_notes import cancel_document, create_credit_note
 from homecrm.billing.documents import (
     STATUS_LABELS,
+    assign_sale_agent,
     delete_draft,
     document_months,
     document_title,
@@ -23,16 +24,20 @@ from homecrm.billing.payments import (
     PAYMENT_MODE_LABELS,
     RECEIVED_MODES,
     apply_credit,
-    available_credit,
+    credit_for_document,
     delete_payment,
     money_received,
+    payments_shown,
     record_payment,
+    sum_parts,
 )
+from homecrm.billing.money import minor_units
 from homecrm.billing.periods import Month
 from homecrm.i18n import _, ngettext
+from homecrm.security.accounts import staff_names
 from homecrm.security.principal import Principal
 from homecrm.settings import load_section, settings_version
-from homecrm.settings.sections import StripeSettings
+from homecrm.settings.sections import CreditNoteSettings, StripeSettings
 from homecrm.ui.choice import keep_choice
 from homecrm.ui.db import database_url, read, reading, writing
 from homecrm.ui.feedback import confirm_button, run_action, show_field_error, show_flashes
@@ -41,6 +46,7 @@ from homecrm.ui.once import run_once, submission_token, submit_key
 from homecrm.ui.page import page_setup
 from homecrm.ui.tags import tag_filter, tags_editor
 from homecrm.ui.text import md
+from homecrm.ui.widgets import date_format_of
 
 actor = page_setup("documents")
 fmt = current_formats()
@@ -152,16 +158,19 @@ if selected_id not in by_id:
 
 with reading() as session:
     doc = get_document(session, selected_id, actor=actor)
-    title = _(document_title(doc)) if doc.state != "cancelled" else _(STATUS_LABELS["cancelled"])
-    payments = [(p.id, p.paid_on, p.mode, p.amount, p.reference) for p in doc.payments]
+    title = _(document_title(doc))
+    payments = []
+    for p in payments_shown(actor, doc):
+        parts = sum_parts(session, p)  # one sum spread over several documents is deleted as a whole
+        payments.append((p.id, p.paid_on, p.mode, p.amount, p.reference,
+                         [x.document.number or "" for x in parts], sum(x.amount for x in parts)))
     version = f"{doc.updated_at}|{len(payments)}|{doc.amount_credited}|{settings_version(session)}"
     info = {"number": doc.number, "state": doc.state, "currency": doc.currency, "total": doc.total,
             "credited": doc.amount_credited, "paid": doc.net_paid, "balance": doc.balance, "issued_on": doc.issued_on,
             "issued_at": doc.issued_at, "customer_id": doc.customer_id, "status": doc.payment_status,
-            "start": doc.period_start, "end": doc.period_end,
+            "start": doc.period_start, "end": doc.period_end, "sale_agent_id": doc.sale_agent_id,
             "lines": [(line.id, line.kind, line.description, line.net, line.tax, line.total) for line in doc.lines]}
-    credit_available = available_credit(session, actor=actor, customer_id=doc.customer_id) if actor.can(
-        "payments", "view_own") else 0
+    credit_available = credit_for_document(session, actor=actor, doc=doc)
 cur = info["currency"]
 
 st.subheader(f"{title} {info['number'] or ''}")
@@ -170,6 +179,21 @@ if info["issued_on"] is not None:
         date=fmt.date(info["issued_on"]), recorded=fmt.date(fmt.local(info["issued_at"]).date()),
         time=fmt.time(info["issued_at"]), start=fmt.date(info["start"]), end=fmt.date(info["end"])))
 tags_editor(actor, "document", selected_id)
+agent_names = read(staff_names)
+agent_options = [None, *agent_names]
+if info["sale_agent_id"] not in agent_options:
+    agent_options.append(info["sale_agent_id"])  # an account deactivated since: still shown
+agent_key = f"receipts.agent.{selected_id}"
+st.session_state[agent_key] = info["sale_agent_id"]
+st.selectbox(
+    _("Sale agent"), agent_options, key=agent_key,
+    format_func=lambda i: _("Nobody") if i is None else agent_names.get(i, _("Account #{id}").format(id=i)),
+    disabled=not actor.can("documents", "edit"),
+    help=_("The staff member in charge of this document; a \"view own\" account sees the documents it is agent of."),
+    on_change=lambda: run_action(lambda s: assign_sale_agent(s, actor=actor, document_id=selected_id,
+                                                             agent_id=st.session_state[agent_key]),
+                                 success=_("Sale agent changed.")),
+)
 metrics = st.columns(4)
 metrics[0].metric(_("Total"), fmt.money(info["total"], cur))
 metrics[1].metric(_("Credit notes"), fmt.money(info["credited"], cur))
@@ -202,16 +226,23 @@ if info["state"] == "draft":
 tab_pay, tab_credit, tab_pdf, tab_email = st.tabs([_("Payments"), _("Credit note"), _("PDF"), _("E-mail")])
 
 with tab_pay:
-    if not payments:
+    if not actor.can("payments", "view_own"):
+        st.caption(_("Your role does not show payments."))
+    elif not payments:
         st.caption(_("No payment recorded yet."))
-    for pid, paid_on, mode, amount, reference in payments:
+    for pid, paid_on, mode, amount, reference, numbers, whole in payments:
         cols = st.columns([4, 1])
         cols[0].markdown(f"{fmt.date(paid_on)} · {_(PAYMENT_MODE_LABELS[mode])} · {md(fmt.money(amount, cur))}"
                          + (f" · {md(reference)}" if reference else ""))
+        question = _("Delete this payment? The document's title will change accordingly.")
+        if len(numbers) > 1:
+            question = _("This payment is part of a sum of {amount} spread over {numbers}: the whole sum will be "
+                         "deleted, and those documents' titles will change accordingly.").format(
+                amount=md(fmt.money(whole, cur)), numbers=md(", ".join(numbers)))
         with cols[1]:
             confirm_button(
                 _("Delete"), key=f"receipts.payment.delete.{pid}",
-                question=_("Delete this payment? The document's title will change accordingly."),
+                question=question,
                 action=lambda s, p=pid: delete_payment(s, actor=actor, payment_id=p),
                 success=_("Payment deleted."), disabled=not actor.can("payments", "delete"),
             )
@@ -227,7 +258,7 @@ with tab_pay:
         amount_key = f"{form}.amount"
         if st.session_state.get(f"{form}.__balance") != str(info["balance"]):
             # A new balance (another payment, a credit note): propose it.
-            st.session_state[amount_key] = fmt.number(info["balance"], 0 if cur == "JPY" else 2)
+            st.session_state[amount_key] = fmt.editable(info["balance"], minor_units(cur))
             st.session_state[f"{form}.__balance"] = str(info["balance"])
 
         def _record(doc_id: int = selected_id) -> None:
@@ -248,7 +279,7 @@ with tab_pay:
             st.text_input(_("Amount"), key=amount_key, help=_("More than the balance is kept as the tenant's credit."))
             show_field_error(form, "amount")
             st.date_input(_("Payment date"), value=today, min_value=info["issued_on"], max_value=today,
-                          key=f"{form}.date", format="DD/MM/YYYY")
+                          key=f"{form}.date", format=date_format_of(fmt))
             show_field_error(form, "paid_on")
             st.selectbox(_("Payment mode"), list(RECEIVED_MODES), key=f"{form}.mode",
                          format_func=lambda m: _(PAYMENT_MODE_LABELS[m]))
@@ -275,19 +306,29 @@ with tab_credit:
         def _credit(doc_id: int = selected_id) -> None:
             state = st.session_state
             data = {"amount": state.get(f"{cform}.amount", ""), "kind": state.get(kind_key),
-                    "reason": state.get(f"{cform}.reason", ""), "refund_mode": state.get(f"{cform}.refund_mode", "transfer")}
+                    "reason": state.get(f"{cform}.reason", ""), "refund_mode": state.get(f"{cform}.refund_mode", "transfer"),
+                    "refund_date": state.get(f"{cform}.refund_date"),
+                    "client_note": state.get(f"{cform}.client_note", ""), "terms": state.get(f"{cform}.terms", "")}
             run_once(cform, data, lambda s, token: create_credit_note(s, actor=actor, document_id=doc_id, data=data,
                                                                       submission=token),
                      success=lambda n: _("Credit note {number} issued.").format(number=n.number))
 
         submission_token(cform)
+        note_defaults = read(lambda s: load_section(s, CreditNoteSettings))  # editable for this credit note
         with st.form(cform, clear_on_submit=True):
             st.text_input(_("Amount"), key=f"{cform}.amount")
             show_field_error(cform, "amount")
             if st.session_state.get(kind_key) == "refund":
                 st.selectbox(_("Refund mode"), list(RECEIVED_MODES), key=f"{cform}.refund_mode",
                              format_func=lambda m: _(PAYMENT_MODE_LABELS[m]))
+                st.date_input(_("Refund date"), value=today, min_value=info["issued_on"], max_value=today,
+                              key=f"{cform}.refund_date", format=date_format_of(fmt))
+                show_field_error(cform, "refund_date")
             st.text_input(_("Reason"), key=f"{cform}.reason", max_chars=300)
+            st.text_area(_("Note to the tenant"), value=note_defaults.default_client_note, key=f"{cform}.client_note",
+                         max_chars=2000, height=80)
+            st.text_area(_("Terms and conditions"), value=note_defaults.default_terms, key=f"{cform}.terms",
+                         max_chars=2000, height=80)
             st.form_submit_button(_("Issue the credit note"), on_click=_credit, key=submit_key(cform))
         confirm_button(
             _("Cancel this document"), key=f"receipts.cancel.{selected_id}",

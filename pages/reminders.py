@@ -22,7 +22,16 @@ show_flashes()
 
 
 def _send_now() -> None:
-    report = run_reminders(factory(), actor=actor)
+    from homecrm.errors import HomecrmError
+    from homecrm.ui.auth import session_still_valid
+
+    if not session_still_valid():
+        return
+    try:
+        report = run_reminders(factory(), actor=actor)
+    except HomecrmError as exc:
+        flash("error", str(exc))
+        return
     flash("success", _("{sent} sent, {failed} failed, {already} already sent before.").format(
         sent=len(report.sent), failed=len(report.failed), already=report.already))
     for item, error in report.failed:
@@ -30,7 +39,7 @@ def _send_now() -> None:
 
 
 st.button(_("Send what is due now"), type="primary", key="reminders.send", on_click=_send_now,
-          disabled=not actor.can("payments", "create"), icon=":material/send:")
+          disabled=not actor.can("documents", "create"), icon=":material/send:")
 
 CHANNELS = {"email": _("E-mail"), "sms": "SMS"}
 tab_queue, tab_sent, tab_failed = st.tabs([_("Next 7 days"), _("Sent"), _("Failures")])

@@ -12,6 +12,7 @@ from homecrm.billing.exports import statement_pdf
 from homecrm.billing.payments import PAYMENT_MODE_LABELS, RECEIVED_MODES, record_payment_on_account
 from homecrm.billing.statements import statement_currencies, tenant_statement
 from homecrm.crm.customers import list_customers
+from homecrm.errors import ValidationError
 from homecrm.i18n import _
 from homecrm.ui.choice import keep_choice
 from homecrm.ui.db import read
@@ -19,8 +20,10 @@ from homecrm.ui.feedback import show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
 from homecrm.ui.once import run_once, submission_token, submit_key
 from homecrm.ui.page import page_setup
+from homecrm.ui.text import md
+from homecrm.ui.widgets import date_format_of
 
-actor = page_setup("documents", "view")
+actor = page_setup("documents", "view", also=(("payments", "view"), ("tenants", "view_own")))
 fmt = current_formats()
 today = clock.today(fmt.timezone)
 st.title(_("Tenant statements"))
@@ -33,8 +36,8 @@ if not tenants:
 cols = st.columns([3, 1, 1])
 keep_choice("statements.tenant", list(tenants))
 customer_id = cols[0].selectbox(_("Tenant"), list(tenants), format_func=tenants.get, key="statements.tenant")
-first = cols[1].date_input(_("From"), value=date(today.year, 1, 1), key="statements.from", format="DD/MM/YYYY")
-last = cols[2].date_input(_("To"), value=today, key="statements.to", format="DD/MM/YYYY")
+first = cols[1].date_input(_("From"), value=date(today.year, 1, 1), key="statements.from", format=date_format_of(fmt))
+last = cols[2].date_input(_("To"), value=today, key="statements.to", format=date_format_of(fmt))
 
 currencies = read(lambda s: statement_currencies(s, customer_id))
 currency = currencies[0]
@@ -42,8 +45,12 @@ if len(currencies) > 1:
     keep_choice(f"statements.currency.{customer_id}", currencies)
     currency = st.selectbox(_("Currency"), currencies, key=f"statements.currency.{customer_id}",
                             help=_("This tenant has leases in several currencies: one statement per currency."))
-statement = read(lambda s: tenant_statement(s, actor=actor, customer_id=customer_id, first=first, last=last,
-                                            currency=currency))
+try:
+    statement = read(lambda s: tenant_statement(s, actor=actor, customer_id=customer_id, first=first, last=last,
+                                                currency=currency))
+except ValidationError as exc:  # e.g. the end of the period before its start
+    st.error(md(str(exc)), icon=":material/error:")
+    st.stop()
 cur = statement.currency
 top = st.columns(4)
 top[0].metric(_("Opening balance"), fmt.money(statement.opening, cur))
@@ -103,7 +110,7 @@ if actor.can("payments", "create"):
         st.caption(_("Allocated to the oldest unpaid documents first; any remainder is kept as credit."))
         row = st.columns(4)
         row[0].text_input(_("Amount") + (f" ({currency})" if len(currencies) > 1 else ""), key=f"{form}.amount")
-        row[1].date_input(_("Date"), value=today, max_value=today, key=f"{form}.date", format="DD/MM/YYYY")
+        row[1].date_input(_("Date"), value=today, max_value=today, key=f"{form}.date", format=date_format_of(fmt))
         row[2].selectbox(_("Mode"), list(RECEIVED_MODES), key=f"{form}.mode", format_func=lambda m: _(PAYMENT_MODE_LABELS[m]))
         row[3].text_input(_("Reference"), key=f"{form}.reference")
         show_field_error(form, "amount")

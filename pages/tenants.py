@@ -28,6 +28,7 @@ from homecrm.ui.choice import keep_choice
 from homecrm.ui.page import page_setup
 from homecrm.ui.tags import tag_filter, tags_editor
 from homecrm.ui.text import md
+from homecrm.ui.widgets import date_format_of
 
 actor = page_setup("tenants")
 fmt = current_formats()
@@ -131,21 +132,21 @@ else:
     st.info(_("No tenant matches."))
 
 # create --------------------------------------------------------------------------------------
-with st.expander(_("New tenant"), icon=":material/person_add:", expanded=bool(field_errors("tenant-new"))) \
-        if actor.can("tenants", "create") else st.empty():
-    new_kind = st.radio(
-        _("Tenant type"), ["person", "company"], horizontal=True, key="tenant-new.kind",
-        format_func=lambda k: _("Person") if k == "person" else _("Company"),
-    )
+if actor.can("tenants", "create"):
+    with st.expander(_("New tenant"), icon=":material/person_add:", expanded=bool(field_errors("tenant-new"))):
+        new_kind = st.radio(
+            _("Tenant type"), ["person", "company"], horizontal=True, key="tenant-new.kind",
+            format_func=lambda k: _("Person") if k == "person" else _("Company"),
+        )
 
-    def _create() -> None:
-        data = collect("tenant-new", new_kind)
-        if run_action(lambda s: create_customer(s, actor=actor, data=data), success=_("Tenant created."), form="tenant-new"):
-            clear("tenant-new")
+        def _create() -> None:
+            data = collect("tenant-new", new_kind)
+            if run_action(lambda s: create_customer(s, actor=actor, data=data), success=_("Tenant created."), form="tenant-new"):
+                clear("tenant-new")
 
-    with st.form("tenant-new"):
-        customer_fields("tenant-new", new_kind, {})
-        st.form_submit_button(_("Create the tenant"), type="primary", on_click=_create)
+        with st.form("tenant-new"):
+            customer_fields("tenant-new", new_kind, {})
+            st.form_submit_button(_("Create the tenant"), type="primary", on_click=_create)
 
 # edit ----------------------------------------------------------------------------------------
 if not rows:
@@ -261,7 +262,7 @@ with tab_messages:
     with st.form(cform):
         row = st.columns([1, 1, 2])
         row[0].checkbox(_("The tenant agreed"), value=consent[0] is not None, key=f"{cform}.agreed")
-        row[1].date_input(_("On"), value=consent[0] or clock.today(fmt.timezone), key=f"{cform}.on", format="DD/MM/YYYY",
+        row[1].date_input(_("On"), value=consent[0] or clock.today(fmt.timezone), key=f"{cform}.on", format=date_format_of(fmt),
                           max_value=clock.today(fmt.timezone))
         row[2].text_input(_("How"), value=consent[1], key=f"{cform}.channel", placeholder=_("Signed lease clause, e-mail…"))
         show_field_error(cform, "email_consent_channel")

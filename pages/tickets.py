@@ -16,7 +16,7 @@ from homecrm.settings.sections.tasks import PRIORITY_LABELS
 from homecrm.statuses import list_statuses
 from homecrm.store.models import Contact, Customer, Property, TicketStatus
 from homecrm.support import tickets as tk
-from homecrm.tasks.board import staff_names
+from homecrm.security.accounts import staff_names
 from homecrm.ui.choice import keep_choice
 from homecrm.ui.db import factory, read
 from homecrm.ui.feedback import confirm_button, run_action, show_field_error, show_flashes

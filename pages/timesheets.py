@@ -9,7 +9,7 @@ import streamlit as st
 from homecrm.billing.documents import issued_months
 from homecrm.billing.periods import Month
 from homecrm.i18n import _
-from homecrm.tasks.board import staff_names
+from homecrm.security.accounts import staff_names
 from homecrm.leasing.leases import list_leases
 from homecrm.tasks.timesheets import bill_time_to_lease, hours_text, time_rows, totals
 from homecrm.ui.db import read

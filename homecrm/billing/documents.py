@@ -80,8 +80,16 @@ def document_status(doc: RentDocument) -> str:
     return doc.payment_status
 
 
+CANCELLED_TITLE = N_("Cancelled document")
+
+
 def document_title(doc: RentDocument) -> str:
-    """Message id of the document's legal title, derived from what was paid."""
+    """Message id of the document's legal title, derived from what was paid.
+
+    A cancelled document owes nothing, yet nothing says its rent was paid: never a quittance.
+    """
+    if doc.state == "cancelled":
+        return CANCELLED_TITLE
     return TITLES[doc.payment_status]
 
 
@@ -246,8 +254,9 @@ def _create_draft(session: Session, actor: Principal, lease: Lease, month: Month
         currency=lease.currency,
         state="draft",
         created_by_id=actor.user_id,
-        # Spec (Facturation): "automatically assign the logged-in staff as sale agent".
-        sale_agent_id=actor.user_id if finance.auto_assign_sale_agent else None,
+        # Spec (Facturation): "automatically assign the logged-in staff as sale agent" — a person
+        # signed in, never the scheduled-jobs account.
+        sale_agent_id=actor.user_id if finance.auto_assign_sale_agent and not actor.is_system else None,
     )
     session.add(doc)
     _add_lines(doc, schedule_lines(lease, month, tax))
@@ -420,6 +429,8 @@ def generate_month(
     """Issue the month's document for every active lease that has none yet, and the month's drafts
     (idempotent)."""
     require(session, actor, "documents", "create")
+    # Only the leases this user may see: a "view own" account issues the documents of its own leases.
+    require(session, actor, "leases", "view_own")
     on = on or local_today(session)
     if month.first > Month.of(on).shift(MONTHS_AHEAD).first:
         raise ValidationError(
@@ -429,7 +440,7 @@ def generate_month(
             field="month",
         )
     require_landlord(session)
-    leases = active_leases(session, month.first, month.last)
+    leases = active_leases(session, month.first, month.last, actor=actor)
     created: list[int] = []
     existing = 0
     for index, lease in enumerate(leases, start=1):

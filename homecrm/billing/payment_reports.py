@@ -21,9 +21,22 @@ from sqlalchemy.orm import Session, joinedload
 from homecrm.billing.money import ZERO
 from homecrm.i18n import N_, _, get_language
 from homecrm.security.principal import Principal, require
-from homecrm.store.models import CustomerCredit, Lease, Payment, Property, RentDocument, Unit
+from homecrm.store.models import Customer, CustomerCredit, Lease, Payment, Property, RentDocument, Unit
+from homecrm.store.text import sort_key
 
 AGEING_BUCKETS = ("0-30", "31-60", "61-90", "90+")
+
+
+def filter_choices(session: Session, *, actor: Principal) -> tuple[dict[int, str], dict[int, str]]:
+    """The properties and tenants an analyst can filter payments by: those the figures are about.
+
+    The payments right is enough (the rows name them anyway): an analyst needs no right on leases or tenants.
+    """
+    require(session, actor, "payments", "view")
+    properties = dict(session.execute(select(Property.id, Property.name).order_by(Property.name)).all())
+    tenants = {c.id: c.display_name for c in session.scalars(
+        select(Customer).where(Customer.id.in_(select(RentDocument.customer_id))))}
+    return properties, dict(sorted(tenants.items(), key=lambda item: sort_key(item[1])))
 
 
 @dataclass(frozen=True)
@@ -222,6 +235,9 @@ def to_excel(rows: list[PaymentRow]) -> bytes:
         # openpyxl stores numbers as floats; the exact Decimal string is kept in the CSV export.
         sheet.append([r.paid_on, r.amount, r.currency, mode_label(r.mode), r.reference, r.tenant, r.property,
                       document_label(r), r.due_date if r.kind == "payment" else None, r.days_late])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"  # typed text ("=HYPERLINK(…)" as a reference) stays text, never a formula
     for cell in sheet["B"][1:]:
         cell.number_format = "#,##0.00"
     for column in ("A", "I"):

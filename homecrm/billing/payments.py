@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import Field, field_validator
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from homecrm.billing.documents import get_document, refresh_payment_status
@@ -102,6 +102,12 @@ def claim_submission(session: Session, submission: str | None, message: str | No
             message or _("This form was already submitted (double click?): it was recorded only once. If you really "
                          "meant to record it a second time, submit the form again.")
         )
+
+
+def release_submission(session: Session, submission: str | None) -> None:
+    """Give the token back (the action failed after it was committed): the same form may be sent again."""
+    if submission:
+        session.execute(delete(IdempotencyKey).where(IdempotencyKey.key == f"form:{submission}"))
 
 
 def submission_used(session: Session, submission: str) -> bool:
@@ -214,13 +220,25 @@ class MoneyReceived:
         return _("{received} received: {parts}.").format(received=fmt.money(self.received, cur), parts=", ".join(parts))
 
 
+def credit_uses(session: Session, origin_payment_ids: list[int]) -> tuple[list[Allocation], Decimal, Decimal]:
+    """What became of the credit the excess of these payments created: the documents it has paid
+    since (oldest first), what is still unused, and the whole excess."""
+    credits = session.scalars(select(CustomerCredit).where(CustomerCredit.origin_payment_id.in_(origin_payment_ids))).all()
+    if not credits:
+        return [], ZERO, ZERO
+    uses = session.scalars(select(Payment).where(Payment.credit_id.in_([c.id for c in credits]), Payment.mode == "credit")
+                           .order_by(Payment.paid_on, Payment.id)).all()
+    allocations = [Allocation(u.document_id, u.document.number or "", u.amount) for u in uses]
+    return allocations, sum((c.remaining for c in credits), ZERO), sum((c.amount for c in credits), ZERO)
+
+
 def money_received(session: Session, payment: Payment) -> MoneyReceived:
-    """The sum a recorded payment came from, with the credit its excess created."""
+    """The sum a recorded payment came from: the document it paid, the documents its excess paid at
+    once (the tenant's oldest debts) and what is left as credit."""
     doc = payment.document
-    credit = sum(session.scalars(select(CustomerCredit.amount).where(CustomerCredit.origin_payment_id == payment.id)),
-                 ZERO)
-    return MoneyReceived(received=payment.amount + credit, currency=doc.currency,
-                         allocations=(Allocation(doc.id, doc.number or "", payment.amount),), credit=Decimal(credit))
+    used, left, excess = credit_uses(session, [payment.id])
+    return MoneyReceived(received=payment.amount + excess, currency=doc.currency,
+                         allocations=(Allocation(doc.id, doc.number or "", payment.amount), *used), credit=Decimal(left))
 
 
 @dataclass(frozen=True)
@@ -399,22 +417,63 @@ def list_available_credits(session: Session, *, actor: Principal) -> list[Credit
                       c.mode, c.reference, c.note) for c in credits]
 
 
-def available_credit(session: Session, *, actor: Principal, customer_id: int) -> Decimal:
+def payments_shown(actor: Principal, doc: RentDocument) -> list[Payment]:
+    """The payments of ``doc`` this user may read: all of them with "view", with "view own" those of
+    the documents they are agent or author of, and those they recorded; none without a payments right."""
+    visibility = actor.visibility("payments")
+    if visibility == "all" or (visibility == "own" and actor.owns(doc.sale_agent_id, doc.created_by_id)):
+        return list(doc.payments)
+    if visibility == "own":
+        return [p for p in doc.payments if actor.owns(p.created_by_id)]
+    return []
+
+
+def available_credit(session: Session, *, actor: Principal, customer_id: int, currency: str | None = None) -> Decimal:
+    """The tenant's credit not used yet (in ``currency`` when given)."""
     require(session, actor, "payments", "view_own")
-    total = sum(
-        session.scalars(select(CustomerCredit.remaining).where(CustomerCredit.customer_id == customer_id)), ZERO
-    )
-    return Decimal(total)
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFoundError(_("Tenant #{id} does not exist.").format(id=customer_id))
+    require_visible(actor, "tenants", customer.created_by_id)
+    return _credit_left(session, customer_id, currency)
 
 
-def delete_payment(session: Session, *, actor: Principal, payment_id: int) -> None:
-    """Delete a payment; a credit it created must not be used yet, a credit it used comes back."""
+def _credit_left(session: Session, customer_id: int, currency: str | None) -> Decimal:
+    stmt = select(CustomerCredit.remaining).where(CustomerCredit.customer_id == customer_id)
+    if currency is not None:
+        stmt = stmt.where(CustomerCredit.currency == currency)
+    return Decimal(sum(session.scalars(stmt), ZERO))
+
+
+def credit_for_document(session: Session, *, actor: Principal, doc: RentDocument) -> Decimal:
+    """The tenant's credit that could pay ``doc`` (same currency), as far as this user may see payments."""
+    if actor.visibility("payments") is None or (actor.visibility("payments") == "own"
+                                                 and not actor.owns(doc.sale_agent_id, doc.created_by_id)):
+        return ZERO
+    return _credit_left(session, doc.customer_id, doc.currency)
+
+
+def sum_parts(session: Session, payment: Payment) -> list[Payment]:
+    """The payments one sum received was spread into (a sum on account over several documents)."""
+    if payment.mode == "credit" or not payment.receipt_key:
+        return [payment]
+    return list(session.scalars(select(Payment).where(Payment.receipt_key == payment.receipt_key,
+                                                      Payment.mode != "credit").order_by(Payment.id)))
+
+
+def delete_payment(session: Session, *, actor: Principal, payment_id: int) -> list[str]:
+    """Delete a payment — with the rest of its sum when one sum was spread over several documents
+    (the sum was received or not, as a whole). A credit it created must not be used yet; a credit it
+    used comes back, and credit waiting elsewhere then pays what became unpaid. Returns the numbers
+    of the documents whose payments were deleted."""
     require(session, actor, "payments", "delete")
     payment = session.get(Payment, payment_id)
     if payment is None:
         raise NotFoundError(_("Payment #{id} does not exist.").format(id=payment_id))
-    doc = get_document(session, payment.document_id, actor=actor)
-    created = session.scalars(select(CustomerCredit).where(CustomerCredit.origin_payment_id == payment.id)).all()
+    parts = sum_parts(session, payment)
+    docs = [get_document(session, part.document_id, actor=actor) for part in parts]
+    created = session.scalars(select(CustomerCredit).where(
+        CustomerCredit.origin_payment_id.in_([part.id for part in parts]))).all()
     for credit in created:
         if credit.remaining < credit.amount:
             raise ConflictError(
@@ -423,7 +482,13 @@ def delete_payment(session: Session, *, actor: Principal, payment_id: int) -> No
                 )
             )
         session.delete(credit)
-    if payment.mode == "credit" and payment.credit is not None:
-        payment.credit.remaining += payment.amount
-    session.delete(payment)
-    _settle(session, doc)
+    for part in parts:
+        if part.mode == "credit" and part.credit is not None:
+            part.credit.remaining += part.amount
+        session.delete(part)
+    session.flush()
+    for doc in dict.fromkeys(docs):
+        _settle(session, doc)
+    if payment.mode != "credit":  # taking back a use of credit is the user's choice: not re-applied at once
+        allocate_credit(session, actor=actor, customer_id=docs[0].customer_id, on=local_today(session))
+    return [doc.number or "" for doc in dict.fromkeys(docs)]

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from homecrm.billing.money import ZERO
+from homecrm.billing.payments import credit_uses
 from homecrm.crm.customers import get_customer
 from homecrm.errors import ValidationError
 from homecrm.i18n import _
@@ -93,16 +94,16 @@ def _movements(session: Session, customer_id: int, currency: str) -> list[Statem
         for payment in doc.payments:
             if payment.mode != "credit":
                 receipts[payment.receipt_key or f"p{payment.id}"].append(payment)
-    extra = {c.origin_payment_id: c.amount for c in session.scalars(
-        select(CustomerCredit).where(CustomerCredit.customer_id == customer_id, CustomerCredit.origin_payment_id.is_not(None)))}
     numbers = {d.id: d.number or "" for d in docs}
     for payments in receipts.values():
         payments.sort(key=lambda p: (p.document.due_date, p.id))
         first = payments[0]
-        over = sum((extra.get(p.id, ZERO) for p in payments), ZERO)
+        # The excess became credit; what it paid since is settled by this sum too, the rest is still credit.
+        used, left, over = credit_uses(session, [p.id for p in payments])
         moves.append((1, StatementEntry(
             first.paid_on, "payment", first.reference, ZERO, sum((p.amount for p in payments), ZERO) + over,
-            mode=first.mode, allocations=tuple((numbers[p.document_id], p.amount) for p in payments), kept_as_credit=over,
+            mode=first.mode, allocations=tuple((numbers[p.document_id], p.amount) for p in payments)
+            + tuple((a.number, a.amount) for a in used), kept_as_credit=left,
         )))
     # A sum received when nothing was owed is all credit: still money received.
     for credit in session.scalars(select(CustomerCredit).where(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from homecrm.billing.documents import document_status, is_overdue
 from homecrm.calendar.reminders import is_past, reminders_between
 from homecrm.i18n import N_, _
+from homecrm.leasing.leases import own_leases
 from homecrm.security.principal import Principal
 from homecrm.settings import load_section
 from homecrm.settings.sections import CalendarSettings, CalendarStyleSettings
@@ -113,7 +114,7 @@ def _leases(session: Session, actor: Principal, first: date, last: date,
     stmt = (select(Lease).options(joinedload(Lease.customer), joinedload(Lease.unit))
             .where(or_(Lease.start_date.between(first, last), Lease.end_date.between(first, last))))
     if actor.visibility("leases") == "own":
-        stmt = stmt.where(Lease.created_by_id == actor.user_id)
+        stmt = stmt.where(own_leases(actor))
     out = []
     for lease in session.scalars(stmt).unique():
         who = f"{lease.customer.display_name} · {lease.unit.label}"

@@ -47,7 +47,7 @@ def calendar_ics(ctx: Context, first_text: str | None, last_text: str | None, ou
         events = events_between(session, actor=ctx.actor(session), first=first, last=last)
     data = to_ics(events, name=_("Calendar"))
     if output == "-":
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)  # bytes go to the binary stream as they are
         return
     _write_file(output, data)
     click.echo(_("{count} events written to {path}.").format(count=len(events), path=output))

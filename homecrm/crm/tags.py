@@ -154,6 +154,7 @@ def set_tags(session: Session, *, actor: Principal, entity: str, entity_id: int,
             session.flush()
         wanted.append(tag)
     current = {t.tag_id: t for t in session.scalars(select(Tagging).where(Tagging.entity == entity, Tagging.entity_id == entity_id))}
+    before = sorted(session.scalars(select(Tag.name).where(Tag.id.in_(current))))
     for tag_id, tagging in current.items():
         if tag_id not in {t.id for t in wanted}:
             session.delete(tagging)
@@ -161,6 +162,12 @@ def set_tags(session: Session, *, actor: Principal, entity: str, entity_id: int,
         if tag.id not in current:
             session.add(Tagging(tag_id=tag.id, entity=entity, entity_id=entity_id))
     session.flush()
+    after = sorted(t.name for t in wanted)
+    if before != after:
+        from homecrm.security import audit
+
+        audit.record(session, action="update", entity=entity, entity_id=str(entity_id),
+                     summary=_("Tags"), changes={"tags": [before, after]})
     return wanted
 
 

@@ -9,7 +9,7 @@ import time are translated when shown).
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +20,10 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}
 DEFAULT_LANGUAGE = "fr"
 
-_current: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=DEFAULT_LANGUAGE)
+_current: contextvars.ContextVar[str | None] = contextvars.ContextVar("language", default=None)
+# Where the language comes from when this thread set none (the web app: the visitor's session, for
+# the callbacks Streamlit runs before the page has set it). Installed by homecrm.ui.
+_fallback: Callable[[], str | None] | None = None
 
 
 def normalize_language(lang: str | None) -> str:
@@ -29,7 +32,16 @@ def normalize_language(lang: str | None) -> str:
 
 
 def get_language() -> str:
-    return _current.get()
+    lang = _current.get()
+    if lang is None and _fallback is not None:
+        lang = _fallback()
+    return lang or DEFAULT_LANGUAGE
+
+
+def set_language_fallback(provider: Callable[[], str | None] | None) -> None:
+    """``provider()`` gives the language for threads that set none (None: the default language)."""
+    global _fallback
+    _fallback = provider
 
 
 def set_language(lang: str | None) -> None:
@@ -40,7 +52,7 @@ def set_language(lang: str | None) -> None:
 def language(lang: str | None) -> Iterator[str]:
     token = _current.set(normalize_language(lang))
     try:
-        yield _current.get()
+        yield get_language()
     finally:
         _current.reset(token)
 
@@ -100,4 +112,5 @@ __all__ = [
     "ngettext",
     "normalize_language",
     "set_language",
+    "set_language_fallback",
 ]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
-from sqlalchemy import select
+from sqlalchemy import false, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from homecrm.billing.money import check_currency
@@ -186,11 +186,26 @@ def delete_lease(session: Session, *, actor: Principal, lease_id: int) -> None:
     session.flush()
 
 
-def active_leases(session: Session, first: date, last: date) -> list[Lease]:
-    """Leases running on at least one day of [first, last], in a stable order."""
+def own_leases(actor: Principal):
+    """SQL condition: the leases a "view own" user sees (they made the lease or its tenant)."""
+    return or_(Lease.created_by_id == actor.user_id,
+               Lease.customer_id.in_(select(Customer.id).where(Customer.created_by_id == actor.user_id)))
+
+
+def visible_leases(actor: Principal):
+    """SQL condition: the leases ``actor`` may see (none without a leases right)."""
+    visibility = actor.visibility("leases")
+    if visibility == "all":
+        return true()
+    return own_leases(actor) if visibility == "own" else false()
+
+
+def active_leases(session: Session, first: date, last: date, *, actor: Principal | None = None) -> list[Lease]:
+    """Leases running on at least one day of [first, last], in a stable order (those ``actor`` sees)."""
     stmt = (
         select(Lease)
-        .where(Lease.start_date <= last, (Lease.end_date.is_(None)) | (Lease.end_date >= first))
+        .where(Lease.start_date <= last, (Lease.end_date.is_(None)) | (Lease.end_date >= first),
+               visible_leases(actor) if actor is not None else true())
         .options(joinedload(Lease.customer), joinedload(Lease.unit).joinedload(Unit.property))
         .order_by(Lease.id)
     )
@@ -215,12 +230,10 @@ def list_leases(session: Session, *, actor: Principal, on: date) -> list[LeaseRo
     require(session, actor, "leases", "view_own")
     stmt = (
         select(Lease)
-        .join(Lease.customer)
+        .where(visible_leases(actor))
         .options(joinedload(Lease.customer), joinedload(Lease.unit).joinedload(Unit.property))
         .order_by(Lease.start_date.desc(), Lease.id)
     )
-    if actor.visibility("leases") == "own":
-        stmt = stmt.where((Lease.created_by_id == actor.user_id) | (Customer.created_by_id == actor.user_id))
     return [
         LeaseRow(
             id=lease.id,

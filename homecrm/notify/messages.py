@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homecrm import clock
-from homecrm.billing.documents import STATUS_LABELS, document_title, documents_for_render, get_document
+from homecrm.billing.documents import document_title, documents_for_render, get_document
 from homecrm.billing.exports import _link_url
 from homecrm.errors import ValidationError
 from homecrm.i18n import N_, _, language
@@ -55,7 +55,7 @@ def document_values(doc: RentDocument, ctx: DocumentContext, *, link_url: str | 
             "client_name": doc.customer.display_name,
             "company_name": ctx.landlord_name,
             "invoice_number": doc.number or "",
-            "document_title": _(document_title(doc)) if doc.state != "cancelled" else _(STATUS_LABELS["cancelled"]),
+            "document_title": _(document_title(doc)),
             "amount": fmt.money(doc.amount_due, doc.currency),
             "balance": fmt.money(doc.balance, doc.currency),
             "due_date": fmt.date(doc.due_date),
@@ -148,8 +148,13 @@ def send_with_pdf(session: Session, *, actor: Principal, kind: str, customer_id:
 
     ``submission`` is the form's one-time token: a second submission of the same form (double
     click) is refused before anything is sent.
+
+    Sending cannot be undone, so it is not part of the caller's transaction: the log row ("sending")
+    and the token are committed before the SMTP conversation — which then holds no database lock,
+    however slow the server — and the outcome is written right after (a failure committed at once,
+    so it stays logged when the error goes up to the caller).
     """
-    from homecrm.billing.payments import claim_submission
+    from homecrm.billing.payments import claim_submission, release_submission
 
     require(session, actor, *SEND_RIGHT[kind])
     claim_submission(session, submission, _(
@@ -159,13 +164,18 @@ def send_with_pdf(session: Session, *, actor: Principal, kind: str, customer_id:
     message = build_message(settings, to=to, subject=subject, body=body, attachments=[Attachment(filename, pdf)])
     common = {"channel": "email", "kind": kind, "customer_id": customer_id, "document_id": document_id,
               "subject": subject, "body": body, "attachment": filename, "attempts": 1, "created_by_id": actor.user_id}
+    entry = _log(session, recipient=", ".join(to), status="sending", **common)
+    session.commit()
     try:
         sent = send_email(settings, message)
     except SmtpError as exc:
-        _log(session, recipient=", ".join(to), status="failed", result=str(exc)[:500], **common)
+        entry.status, entry.result = "failed", str(exc)[:500]
+        release_submission(session, submission)  # nothing went out: the same form may try again
+        session.commit()
         raise
-    entry = _log(session, recipient=", ".join(sent.recipients), status="sent", provider_id=sent.message_id,
-                 result=sent.summary()[:500], sent_at=clock.now(), **common)
+    entry.recipient, entry.status, entry.provider_id = ", ".join(sent.recipients), "sent", sent.message_id
+    entry.result, entry.sent_at = sent.summary()[:500], clock.now()
+    session.flush()
     return SentEmail(entry, sent.refused, sent.bcc)
 
 
@@ -219,6 +229,8 @@ def message_history(session: Session, *, actor: Principal, customer_id: int | No
                     status: str | None = None, limit: int = 500) -> list[LogRow]:
     require(session, actor, "tenants", "view_own")
     stmt = select(MessageLog).order_by(MessageLog.created_at.desc(), MessageLog.id.desc()).limit(limit)
+    if actor.visibility("tenants") == "own":  # only the messages of the tenants this user created
+        stmt = stmt.where(MessageLog.customer_id.in_(select(Customer.id).where(Customer.created_by_id == actor.user_id)))
     if customer_id is not None:
         stmt = stmt.where(MessageLog.customer_id == customer_id)
     if status:

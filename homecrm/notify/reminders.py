@@ -319,8 +319,11 @@ def _deliver(factory: sessionmaker[Session], item: Planned) -> tuple[str, str]:
 def run_reminders(
     factory: sessionmaker[Session], *, actor: Principal, now: datetime | None = None, dry_run: bool = False
 ) -> RunReport:
+    """Send what is due at ``now`` (a dry run only plans). Sending needs the right to create documents."""
     now = now or clock.now()
     if not dry_run:
+        with read_session(factory) as session:
+            require(session, actor, "documents", "create")
         release_interrupted(factory)
     with read_session(factory) as session:
         planned = plan_reminders(session, actor=actor, now=now)

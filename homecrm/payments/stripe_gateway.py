@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -189,7 +190,10 @@ def _create_link(session: Session, doc: RentDocument, settings: StripeSettings, 
                 "payment_method_types": methods,
                 "restrictions": {"completed_sessions": {"limit": 1}},
             },
-            options={"idempotency_key": f"homecrm-link-{doc.id}-{amount_minor}-{_link_count(session, doc)}"},
+            # Specific to this database (the moment the document was issued): a demo and a real install on one
+            # Stripe account never get each other's links.
+            options={"idempotency_key": f"homecrm-link-{doc.id}-{_issued_stamp(doc)}-{amount_minor}-"
+                                        f"{_link_count(session, doc)}"},
         )
     except stripe.StripeError as exc:
         raise _explain(exc) from None
@@ -294,6 +298,10 @@ class Outcome:
     def line(self, fmt) -> str:
         """One line for the sync report (CLI and page)."""
         amount = fmt.money(self.amount, self.currency)
+        if self.status == "unknown-document":
+            return _("{reference}: {amount} received by Stripe for \"{number}\", a document this database does not "
+                     "have: nothing recorded, look it up in the Stripe dashboard").format(
+                reference=self.reason, amount=amount, number=self.document_number or "?")
         if self.status == "credited":
             return _("{number}: {amount} kept as the tenant's credit ({reason})").format(
                 number=self.document_number, amount=amount, reason=self.reason)
@@ -301,6 +309,10 @@ class Outcome:
             return _("{number}: {amount} recorded, of which {credit} kept as the tenant's credit").format(
                 number=self.document_number, amount=amount, credit=fmt.money(self.credit, self.currency))
         return _("{number}: {amount} recorded").format(number=self.document_number, amount=amount)
+
+
+def _issued_stamp(doc: RentDocument) -> str:
+    return str(int(doc.issued_at.timestamp() * 1_000_000)) if doc.issued_at else "draft"
 
 
 def _find_document(session: Session, actor: Principal, checkout: dict) -> RentDocument | None:
@@ -342,6 +354,9 @@ def record_checkout_session(
     if isinstance(intent, dict):
         intent = intent.get("id", "")
     checkout_id = checkout.get("id") or intent
+    if checkout.get("payment_status") != "paid":
+        # Not kept as seen: a delayed payment (bank debit) seen unpaid by one sync is recorded by the next.
+        return Outcome("not-paid")
     try:
         with session.begin_nested():
             session.add(StripeEvent(event_id=event_id, type=event_type, payment_intent=intent or checkout_id))
@@ -355,15 +370,16 @@ def record_checkout_session(
         session.flush()
         return outcome
 
-    if checkout.get("payment_status") != "paid":
-        return done(Outcome("not-paid"))
     known = [key for key in (intent, checkout_id) if key]
     if known and session.scalar(select(Payment.id).where(Payment.external_id.in_(known))):
         return done(Outcome("already-recorded"))
     doc = _find_document(session, actor, checkout)
     if doc is None:
         log.warning("Stripe payment %s for an unknown document", checkout_id)
-        return done(Outcome("unknown-document"))
+        currency = (checkout.get("currency") or "EUR").upper()
+        number = (checkout.get("metadata") or {}).get("document_number") or checkout.get("client_reference_id") or ""
+        return done(Outcome("unknown-document", number, from_minor_units(int(checkout.get("amount_total") or 0), currency),
+                            currency=currency, reason=checkout_id))
     # The Checkout Session is the payment: booked once, whether it carries a payment intent or not.
     if not claim_once(session, f"stripe-checkout:{checkout_id}"):
         return done(Outcome("already-recorded", doc.number or ""))
@@ -406,10 +422,19 @@ class SyncResult:
     seen: int
     recorded: list[Outcome]
     credited: list[Outcome] = field(default_factory=list)
+    unmatched: list[Outcome] = field(default_factory=list)  # paid for no document of this database
 
     def summary(self) -> str:
-        return _("{seen} Stripe payment(s) checked, {recorded} recorded, {credited} kept as tenant credit.").format(
+        text = _("{seen} Stripe payment(s) checked, {recorded} recorded, {credited} kept as tenant credit.").format(
             seen=self.seen, recorded=len(self.recorded), credited=len(self.credited))
+        if self.unmatched:
+            text += " " + _("{count} for no known document.").format(count=len(self.unmatched))
+        return text
+
+    @property
+    def warnings(self) -> list[Outcome]:
+        """Money Stripe received that no document took: to be said loudly."""
+        return [*self.credited, *self.unmatched]
 
 
 def sync_payments(session: Session, *, actor: Principal, days: int = 35) -> SyncResult:
@@ -418,7 +443,7 @@ def sync_payments(session: Session, *, actor: Principal, days: int = 35) -> Sync
     settings = load_section(session, StripeSettings)
     api = client(settings, session)
     since = int((clock.now() - timedelta(days=days)).timestamp())
-    seen, recorded, credited = 0, [], []
+    seen, recorded, credited, unmatched = 0, [], [], []
     try:
         page = api.v1.checkout.sessions.list(params={"status": "complete", "limit": 100, "created": {"gte": since}})
         for checkout in page.auto_paging_iter():
@@ -429,10 +454,12 @@ def sync_payments(session: Session, *, actor: Principal, days: int = 35) -> Sync
                 recorded.append(outcome)
             elif outcome.status == "credited":
                 credited.append(outcome)
+            elif outcome.status == "unknown-document":
+                unmatched.append(outcome)
     except stripe.StripeError as exc:
         raise _explain(exc) from None
     retry_stale_links(session)
-    return SyncResult(seen=seen, recorded=recorded, credited=credited)
+    return SyncResult(seen=seen, recorded=recorded, credited=credited, unmatched=unmatched)
 
 
 HANDLED_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
@@ -452,8 +479,21 @@ def handle_webhook(session: Session, *, actor: Principal, payload: bytes, signat
         event = stripe.Webhook.construct_event(payload, signature, secret, tolerance=300)
     except (ValueError, stripe.SignatureVerificationError) as exc:
         raise BadWebhook(f"invalid webhook: {type(exc).__name__}") from None
-    if event["type"] not in HANDLED_EVENTS:
+    if _signed_in_the_future(signature):
+        raise BadWebhook("invalid webhook: signed in the future")  # the SDK only checks the past
+    try:
+        kind, event_id, checkout = event["type"], event["id"], event["data"]["object"]
+    except (KeyError, TypeError):
+        raise BadWebhook("invalid webhook: no id, type or data.object") from None
+    if kind not in HANDLED_EVENTS:
         return Outcome("ignored")
-    checkout = event["data"]["object"]
-    return record_checkout_session(session, actor=actor, checkout=checkout, event_id=event["id"],
-                                   event_type=event["type"])
+    return record_checkout_session(session, actor=actor, checkout=checkout, event_id=event_id, event_type=kind)
+
+
+def _signed_in_the_future(signature: str | None, tolerance: int = 300) -> bool:
+    stamps = [part[2:] for part in (signature or "").split(",") if part.startswith("t=")]
+    try:
+        # The wall clock, as the SDK's own check of the past (not homecrm's clock, which tests and demos move).
+        return bool(stamps) and int(stamps[0]) > time.time() + tolerance
+    except ValueError:
+        return True

@@ -62,6 +62,13 @@ class Formats:
             out += self.decimal_separator + fraction
         return ("-" if negative else "") + out
 
+    def editable(self, value: Decimal | int, decimals: int = 2) -> str:
+        """A number put in a field the user may submit as it is: never grouped (a "." or "," between
+        thousands would read as ambiguous), decimals always shown, with the chosen decimal separator."""
+        amount = as_decimal(value)
+        text = f"{amount:.{decimals}f}" if decimals else str(int(amount))
+        return text.replace(".", self.decimal_separator)
+
     def money(self, amount: Decimal | int, currency: str, *, symbol: bool = True) -> str:
         exact = quantize(as_decimal(amount), currency)
         digits = self.number(exact, minor_units(currency))

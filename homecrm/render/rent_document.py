@@ -163,7 +163,8 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str, *, li
     tenant = doc.customer.display_name
     start, end, due = fmt.date(doc.period_start), fmt.date(doc.period_end), fmt.date(doc.due_date)
     received = [p for p in doc.payments]
-    dates = ", ".join(dict.fromkeys(fmt.date(p.paid_on) for p in received))
+    distinct_dates = list(dict.fromkeys(fmt.date(p.paid_on) for p in received))
+    dates = ", ".join(distinct_dates)
     paid_status = doc.payment_status
     # Money received then given back (refund) or moved to the tenant's credit by a credit note:
     # a reçu acknowledges the sums actually received, and says what became of them.
@@ -197,7 +198,7 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str, *, li
                 landlord=landlord, tenant=tenant, amount=fmt.money(doc.net_paid, currency),
                 words=words(doc.net_paid), start=start, end=end,
             ),
-            ngettext("Payment received on {dates}.", "Payments received on {dates}.", len(received)).format(dates=dates),
+            ngettext("Payment received on {dates}.", "Payments received on {dates}.", len(distinct_dates)).format(dates=dates),
         ]
         if returned:
             legal.insert(1, returned_sentence())
@@ -216,7 +217,7 @@ def rent_document_view(doc: RentDocument, ctx: DocumentContext, lang: str, *, li
                 words=words(gross), start=start, end=end,
                 total=fmt.money(doc.amount_due, currency), balance=fmt.money(doc.balance, currency),
             ),
-            ngettext("Payment received on {dates}.", "Payments received on {dates}.", len(received)).format(dates=dates),
+            ngettext("Payment received on {dates}.", "Payments received on {dates}.", len(distinct_dates)).format(dates=dates),
             _("This receipt is not a rent receipt (quittance): the rent of the period has not been paid in full."),
         ]
         if returned:

@@ -72,6 +72,11 @@ def load_principal(session: Session, user_id: int) -> Principal | None:
     return principal_for(user)
 
 
+def password_changed_at(session: Session, user_id: int):
+    """When the account's password was last set (a session opened before that must sign in again)."""
+    return session.scalar(select(StaffUser.password_changed_at).where(StaffUser.id == user_id))
+
+
 def principal_by_email(session: Session, email: str) -> Principal | None:
     user = session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower()))
     if user is None or not user.active:
@@ -217,6 +222,13 @@ def get_user(session: Session, user_id: int) -> StaffUser:
     if user is None:
         raise NotFoundError(_("Account #{id} does not exist.").format(id=user_id))
     return user
+
+
+def staff_names(session: Session) -> dict[int, str]:
+    """Active people (not the scheduled-jobs account) by id, by name: who can be given a job."""
+    return {u.id: u.name for u in session.scalars(select(StaffUser).where(StaffUser.active.is_(True),
+                                                                          StaffUser.is_system.is_(False))
+                                                  .order_by(StaffUser.name))}
 
 
 def list_users(session: Session, *, include_system: bool = False) -> list[StaffUser]:

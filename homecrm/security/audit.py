@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import event, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from homecrm import clock
@@ -68,6 +68,8 @@ def _label(obj: Any) -> str:
         return f"{obj.amount} {obj.paid_on}"
     if isinstance(obj, CreditNote):
         return obj.number or f"draft #{obj.id}"
+    if isinstance(obj, StaffUser):
+        return f"{obj.name} <{obj.email}>"
     for attr in ("name", "email", "label", "title", "subject", "description"):
         value = getattr(obj, attr, None)
         if isinstance(value, str) and value:
@@ -103,6 +105,13 @@ AUDITED: dict[type, str] = {
     TicketReply: "ticket_reply",
     TicketStatus: "ticket_status",
     CalendarReminder: "reminder",
+}
+
+
+# Collections whose content is part of the record: a role's rights, an account's departments.
+AUDITED_COLLECTIONS: dict[type, dict[str, Any]] = {
+    Role: {"permissions": lambda p: f"{p.module}.{p.right}"},
+    StaffUser: {"departments": lambda d: d.name},
 }
 
 
@@ -157,6 +166,20 @@ def _diff(obj: Any) -> dict[str, list[Any]]:
     return changes
 
 
+def _collection_diff(obj: Any, *, new: bool = False) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for key, label in AUDITED_COLLECTIONS.get(type(obj), {}).items():
+        history = state.attrs[key].history
+        if not (new or history.has_changes()):
+            continue
+        before = sorted(label(i) for i in (*history.unchanged, *history.deleted))
+        after = sorted(label(i) for i in (*history.unchanged, *history.added))
+        if before != after:
+            changes[key] = [None if new else before, after]
+    return changes
+
+
 @event.listens_for(Session, "after_flush")
 def _record(session: Session, _flush_context) -> None:
     actor: Principal | None = session.info.get("actor")
@@ -181,10 +204,11 @@ def _record(session: Session, _flush_context) -> None:
         )
 
     for obj in session.new:
-        add(obj, "create", {k: [None, v] for k, v in _snapshot(obj).items() if v not in (None, "", False)})
+        add(obj, "create", {**{k: [None, v] for k, v in _snapshot(obj).items() if v not in (None, "", False)},
+                            **_collection_diff(obj, new=True)})
     for obj in session.dirty:
-        if session.is_modified(obj, include_collections=False):
-            changes = _diff(obj)
+        if session.is_modified(obj, include_collections=type(obj) in AUDITED_COLLECTIONS):
+            changes = {**_diff(obj), **_collection_diff(obj)}
             for key in _NOT_AUDITED_UPDATES.get(type(obj), ()):
                 changes.pop(key, None)
             if changes:
@@ -246,7 +270,9 @@ def list_entries(
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     if search.strip():
-        stmt = stmt.where(contains_text(AuditEntry.summary, search.strip()))
+        text = search.strip()
+        stmt = stmt.where(or_(contains_text(AuditEntry.summary, text), contains_text(AuditEntry.actor, text),
+                              AuditEntry.entity_id == text))
     return [
         AuditRow(e.at, e.actor, e.action, e.entity, e.entity_id, e.summary, json.loads(e.changes or "{}"))
         for e in session.scalars(stmt)
@@ -257,10 +283,32 @@ def actors(session: Session) -> list[str]:
     return list(session.scalars(select(AuditEntry.actor).distinct().order_by(AuditEntry.actor)))
 
 
-ACTION_LABELS: dict[str, str] = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted")}
+def reference_names(session: Session) -> dict[str, dict[int, str]]:
+    """What the ids stored in the trail stand for (field → id → name), to show "Gestionnaire (n° 2)"."""
+    staff = dict(session.execute(select(StaffUser.id, StaffUser.name)).all())
+    units = {u.id: u.label for u in session.scalars(select(Unit))}
+    return {
+        "role_id": dict(session.execute(select(Role.id, Role.name)).all()),
+        "sale_agent_id": staff, "assigned_to_id": staff, "created_by_id": staff, "user_id": staff,
+        "tax_id": dict(session.execute(select(Tax.id, Tax.name)).all()),
+        "unit_id": units,
+        "customer_id": {c.id: c.display_name for c in session.scalars(select(Customer))},
+        "property_id": dict(session.execute(select(Property.id, Property.name)).all()),
+    }
 
 
-def to_csv(rows: list[AuditRow], fmt=None) -> bytes:
+def recorded_kinds(session: Session) -> tuple[list[str], list[str]]:
+    """The record types and actions found in the trail (bulk entries included: counters, imports)."""
+    entities = set(AUDITED.values()) | set(session.scalars(select(AuditEntry.entity).distinct()))
+    found = set(session.scalars(select(AuditEntry.action).distinct()))
+    return sorted(entities), [*ACTION_LABELS, *sorted(found - set(ACTION_LABELS))]
+
+
+ACTION_LABELS: dict[str, str] = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"),
+                                 "import": N_("Imported")}
+
+
+def to_csv(rows: list[AuditRow], fmt=None, names: dict[str, dict[int, str]] | None = None) -> bytes:
     """The trail for a spreadsheet, in the user's language (labels, dates, values as on the page)."""
     from homecrm.csv_export import csv_bytes
     from homecrm.render.formatting import Formats
@@ -270,4 +318,4 @@ def to_csv(rows: list[AuditRow], fmt=None) -> bytes:
     return csv_bytes([[_("When"), _("Who"), _("Action"), _("Record"), _("No."), _("Label"), _("Changes (before → after)")],
                       *([fmt.datetime(row.at), actor_label(row.actor), _(ACTION_LABELS.get(row.action, row.action)),
                          entity_label(row.entity), row.entity_id, row.summary,
-                         describe_changes(row.entity, row.changes, fmt)] for row in rows)])
+                         describe_changes(row.entity, row.changes, fmt, names)] for row in rows)])

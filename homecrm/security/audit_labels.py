@@ -51,7 +51,7 @@ FIELD_LABELS: dict[str, str] = {
     "amount_paid": N_("Amount paid"),
     "amount_returned": N_("Amount returned"),
     "applied": N_("Deducted from what is owed"),
-    "assigned_to_id": N_("Assigned to (account no.)"),
+    "assigned_to_id": N_("Assigned to"),
     "budget": N_("Budget"),
     "cancels_document": N_("Cancels the document"),
     "charges": N_("Charges"),
@@ -130,8 +130,12 @@ FIELD_LABELS: dict[str, str] = {
     "remaining": N_("Remaining"),
     "reminders_opt_out": N_("No reminders"),
     "rent": N_("Rent"),
-    "role_id": N_("Role (no.)"),
-    "sale_agent_id": N_("Staff in charge (account no.)"),
+    "role_id": N_("Role"),
+    "permissions": N_("Rights"),
+    "departments": N_("Departments"),
+    "tags": N_("Tags"),
+    "team": N_("Team"),
+    "sale_agent_id": N_("Staff in charge"),
     "section": N_("Section"),
     "series": N_("Numbering series"),
     "sha256": N_("Fingerprint"),
@@ -142,13 +146,13 @@ FIELD_LABELS: dict[str, str] = {
     "status_id": N_("Status (no.)"),
     "subtotal": N_("Subtotal"),
     "surface": N_("Surface area"),
-    "tax_id": N_("Tax (no.)"),
+    "tax_id": N_("Tax"),
     "tax_total": N_("Tax total"),
     "terms": N_("Terms"),
     "timezone": N_("Time zone"),
     "to_credit": N_("Kept as the tenant's credit"),
     "total": N_("Total"),
-    "unit_id": N_("Unit (no.)"),
+    "unit_id": N_("Unit"),
     "value": N_("Value"),
     "vat_number": N_("VAT number"),
     "vat_option": N_("VAT option"),
@@ -187,8 +191,16 @@ _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")
 
 
-def value_text(entity: str, field: str, value: Any, fmt) -> str:
-    """A stored value as a person reads it: no JSON quoting, dates and decimals the local way."""
+def value_text(entity: str, field: str, value: Any, fmt, names: dict[str, dict[int, str]] | None = None) -> str:
+    """A stored value as a person reads it: no JSON quoting, dates and decimals the local way,
+    an id with the name it stands for (``names``: field → id → name)."""
+    from homecrm.security.audit import REDACTED
+
+    if value == REDACTED:
+        return _("(hidden)")
+    if names and field in names and isinstance(value, int) and not isinstance(value, bool):
+        name = names[field].get(value)
+        return _("{name} (no. {id})").format(name=name, id=value) if name else _("no. {id}").format(id=value)
     if entity == "setting" and field == "value" and isinstance(value, str):
         try:
             value = json.loads(value)  # a setting's value is stored as JSON text
@@ -202,7 +214,7 @@ def value_text(entity: str, field: str, value: Any, fmt) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
-        return ", ".join(value_text(entity, "", item, fmt) for item in value) or "—"
+        return ", ".join(value_text(entity, field, item, fmt, names) for item in value) or "—"
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     text = str(value)
@@ -230,6 +242,26 @@ def _code_label(entity: str, field: str, value: Any) -> str | None:
         from homecrm.billing.payments import PAYMENT_MODE_LABELS
 
         return _(PAYMENT_MODE_LABELS[value]) if value in PAYMENT_MODE_LABELS else None
+    if entity == "tenant" and field == "kind":
+        return {"person": _("Person"), "company": _("Company")}.get(value)
+    if entity == "lease" and field == "regime":
+        from homecrm.leasing.leases import REGIMES
+
+        return _(REGIMES[value]) if value in REGIMES else None
+    if entity == "document_line" and field == "kind":
+        from homecrm.billing.documents import LINE_LABELS
+
+        return _(LINE_LABELS[value]) if value in LINE_LABELS else None
+    if field == "priority":
+        from homecrm.settings.sections.tasks import PRIORITY_LABELS
+
+        return _(PRIORITY_LABELS[value]) if value in PRIORITY_LABELS else None
+    if entity == "role" and field == "permissions" and "." in value:
+        from homecrm.security.principal import MODULES, RIGHTS
+
+        module, right = value.split(".", 1)
+        if module in MODULES and right in RIGHTS:
+            return _("{module}: {right}").format(module=_(MODULES[module]), right=_(RIGHTS[right]).lower())
     if entity == "document" and field in ("state", "payment_status"):
         from homecrm.billing.documents import STATUS_LABELS
 
@@ -241,7 +273,8 @@ def _code_label(entity: str, field: str, value: Any) -> str | None:
 _SHOWN_ELSEWHERE = {"setting": ("section", "name")}
 
 
-def describe_changes(entity: str, changes: dict[str, list[Any]], fmt) -> str:
+def describe_changes(entity: str, changes: dict[str, list[Any]], fmt,
+                     names: dict[str, dict[int, str]] | None = None) -> str:
     """"Montant : 930,00 → 1 000,00 ; Mode : virement → chèque" (created: the values; deleted: the old ones)."""
     parts = []
     for field, (before, after) in changes.items():
@@ -249,9 +282,9 @@ def describe_changes(entity: str, changes: dict[str, list[Any]], fmt) -> str:
             continue  # the record's number and a setting's name are in their own columns
         label = field_label(entity, field)
         if before is None:
-            parts.append(_("{label}: {value}").format(label=label, value=value_text(entity, field, after, fmt)))
+            parts.append(_("{label}: {value}").format(label=label, value=value_text(entity, field, after, fmt, names)))
         else:
             parts.append(_("{label}: {before} → {after}").format(
-                label=label, before=value_text(entity, field, before, fmt),
-                after=value_text(entity, field, after, fmt) if after is not None else "—"))
+                label=label, before=value_text(entity, field, before, fmt, names),
+                after=value_text(entity, field, after, fmt, names) if after is not None else "—"))
     return " · ".join(parts)

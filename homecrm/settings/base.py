@@ -64,6 +64,10 @@ class SettingsSection(BaseModel):
     intro: ClassVar[str] = ""
     order: ClassVar[int] = 100
     hidden: ClassVar[bool] = False  # internal sections have no settings page
+    # A stored secret only goes where it was typed for: changing one of these fields (say the SMTP
+    # server) without typing the secret again is refused, else whoever may edit settings could send
+    # the stored password to a server of theirs.
+    secret_bound_to: ClassVar[dict[str, tuple[str, ...]]] = {}
     admin_only: ClassVar[bool] = False  # only administrators may change these (sign-in protection, demo flag)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -253,6 +257,7 @@ def validate_section(
                 changes[name] = ""
             elif not typed or typed.startswith("****"):
                 del changes[name]
+    _check_secret_destination(cls, current, changes)
     merged = {**current.model_dump(), **changes}
     try:
         # validators that need other settings (a phone's default country) find the session here
@@ -264,6 +269,22 @@ def validate_section(
         first = next(iter(db_errors))
         raise ValidationError(db_errors[first], field=first, errors=db_errors)
     return candidate
+
+
+def _check_secret_destination(cls: type[SettingsSection], current: SettingsSection, changes: dict[str, Any]) -> None:
+    for secret, bound in cls.secret_bound_to.items():
+        if secret in changes or not secret_value(getattr(current, secret)):
+            continue
+        moved = [name for name in bound
+                 if name in changes and str(changes[name]).strip() != str(getattr(current, name)).strip()]
+        if moved:
+            label = _(cls.model_fields[secret].title or secret)
+            fields = ", ".join(_(cls.model_fields[name].title or name) for name in moved)
+            raise ValidationError(
+                _("\"{fields}\" changed: type \"{secret}\" again (a stored secret is only sent where it was "
+                  "typed for).").format(fields=fields, secret=label),
+                field=secret,
+            )
 
 
 def _check_assets(session: Session, cls: type[SettingsSection], candidate: SettingsSection) -> dict[str, str]:
@@ -298,6 +319,8 @@ def save_section(session: Session, cls: type[S], changes: Mapping[str, Any], *, 
         if name in secret:
             if row is not None and secret_value(getattr(before, name)) == secret_value(getattr(after, name)):
                 continue  # unchanged: keep the token (re-encrypting would look like a change)
+            if row is None and not secret_value(getattr(after, name)):
+                continue  # never set: nothing to store (and no "[redacted]" line in the audit trail)
             value = _stored_json(cls, name, getattr(after, name))
         else:
             value = json.dumps(dumped[name], ensure_ascii=False, sort_keys=True)

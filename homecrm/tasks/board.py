@@ -12,7 +12,7 @@ from homecrm.security.principal import Principal, require
 from homecrm.settings import load_section
 from homecrm.settings.sections import TaskSettings
 from homecrm.statuses import list_statuses
-from homecrm.store.models import ChecklistItem, Property, StaffUser, Task, TaskComment, TaskStatus, TimeEntry, task_assignee
+from homecrm.store.models import ChecklistItem, Property, Task, TaskComment, TaskStatus, TimeEntry, task_assignee
 from homecrm.store.text import contains_text
 from homecrm.tasks.tasks import visible_condition
 from homecrm.settings.local_time import local_today
@@ -130,7 +130,3 @@ def list_tasks(session: Session, *, actor: Principal, limit: int = 2000, today: 
     return cards(session, actor, tasks, today or local_today(session))
 
 
-def staff_names(session: Session) -> dict[int, str]:
-    return {u.id: u.name for u in session.scalars(select(StaffUser).where(StaffUser.active.is_(True),
-                                                                          StaffUser.is_system.is_(False))
-                                                  .order_by(StaffUser.name))}

@@ -350,10 +350,18 @@ def set_property_team(session: Session, *, actor: Principal, property_id: int, u
     if prop is None:
         raise NotFoundError(_("Property #{id} does not exist.").format(id=property_id))
     users = _staff(session, user_ids, "user_ids")
+    before = sorted(session.scalars(select(StaffUser.name).join(property_member, property_member.c.user_id == StaffUser.id)
+                                    .where(property_member.c.property_id == property_id)))
     session.execute(property_member.delete().where(property_member.c.property_id == property_id))
     if users:
         session.execute(property_member.insert(), [{"property_id": property_id, "user_id": u.id} for u in users])
     session.flush()
+    after = sorted(u.name for u in users)
+    if before != after:
+        from homecrm.security import audit
+
+        audit.record(session, action="update", entity="property", entity_id=str(property_id), summary=prop.name,
+                     changes={"team": [before, after]})
     return users
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 import streamlit as st
 
 from homecrm import clock
-from homecrm.errors import HomecrmError
+from homecrm.errors import HomecrmError, ValidationError
 from homecrm.i18n import _
 from homecrm.security.accounts import (
     AuthenticationError,
@@ -20,16 +20,18 @@ from homecrm.security.accounts import (
     create_admin,
     has_admin,
     load_principal,
+    password_changed_at,
     principal_by_email,
 )
 from homecrm.security.principal import PermissionDenied, Principal
 from homecrm.settings import load_section
 from homecrm.settings.sections import SecuritySettings
 from homecrm.ui.db import reading, writing
-from homecrm.ui.feedback import flash, show_flashes
+from homecrm.ui.feedback import clear_field_errors, flash, set_field_errors, show_field_error, show_flashes
 
 USER_KEY = "auth.user_id"
 SEEN_KEY = "auth.last_seen"
+SINCE_KEY = "auth.password_stamp"  # the account's password_changed_at when this session signed in
 _RUN_CACHE = "auth._principal"
 
 
@@ -54,10 +56,27 @@ def client_address() -> str:
 def sign_in(principal: Principal) -> None:
     st.session_state[USER_KEY] = principal.user_id
     st.session_state[SEEN_KEY] = clock.now()
+    st.session_state.pop(SINCE_KEY, None)  # taken from the account on the next check
+
+
+def _stamp(value) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def renew_session() -> None:
+    """After this session changed its own password: it stays signed in (the others must sign in again)."""
+    with reading() as session:
+        st.session_state[SINCE_KEY] = _stamp(password_changed_at(session, st.session_state[USER_KEY]))
+
+
+def _password_changed_elsewhere(session, user_id: int) -> bool:
+    """Compared with the value read when this session began (not with a time: clocks may differ)."""
+    current = _stamp(password_changed_at(session, user_id))
+    return st.session_state.setdefault(SINCE_KEY, current) != current
 
 
 def sign_out(message: str | None = None) -> None:
-    for key in (USER_KEY, SEEN_KEY):
+    for key in (USER_KEY, SEEN_KEY, SINCE_KEY):
         st.session_state.pop(key, None)
     if message:
         flash("info", message)
@@ -77,10 +96,14 @@ def current_actor() -> Principal | None:
     with reading() as session:
         principal = load_principal(session, user_id)
         timeout = load_section(session, SecuritySettings).session_timeout_minutes
+        password_changed = principal is not None and _password_changed_elsewhere(session, user_id)
     now = clock.now()
     last = st.session_state.get(SEEN_KEY)
     if principal is None:
         sign_out(_("Your account is no longer active."))
+        return None
+    if password_changed:
+        sign_out(_("Your password was changed: please sign in again."))
         return None
     if last is not None and now - last > timedelta(minutes=timeout):
         sign_out(_("Your session expired after {minutes} minutes without activity.").format(minutes=timeout))
@@ -97,6 +120,10 @@ def session_still_valid() -> bool:
         return False
     with reading() as session:
         timeout = load_section(session, SecuritySettings).session_timeout_minutes
+        password_changed = _password_changed_elsewhere(session, st.session_state[USER_KEY])
+    if password_changed:
+        sign_out(_("Your password was changed: please sign in again. Nothing was saved."))
+        return False
     last = st.session_state.get(SEEN_KEY)
     now = clock.now()
     if last is not None and now - last > timedelta(minutes=timeout):
@@ -174,16 +201,22 @@ def login_page() -> None:
 def _do_setup() -> None:
     state = st.session_state
     if state.get("setup.password") != state.get("setup.password2"):
-        flash("error", _("The two passwords differ."))
+        set_field_errors("setup", {"password2": _("The two passwords differ.")})
         return
     try:
         with writing() as session:
             user = create_admin(session, email=state.get("setup.email", ""), name=state.get("setup.name", ""),
                                 password=state.get("setup.password", ""), first_only=True)
             principal = load_principal(session, user.id)
+    except ValidationError as exc:
+        set_field_errors("setup", exc.errors or {exc.field or "__all__": str(exc)})
+        if not {"name", "email", "password"} & set(exc.errors or {exc.field: ""}):
+            flash("error", str(exc))
+        return
     except HomecrmError as exc:
         flash("error", str(exc))
         return
+    clear_field_errors("setup")
     sign_in(principal)
     flash("success", _("Welcome! Your administrator account is ready."))
 
@@ -195,9 +228,13 @@ def setup_page() -> None:
     show_flashes()
     with st.form("setup"):
         st.text_input(_("Your name"), key="setup.name")
+        show_field_error("setup", "name")
         st.text_input(_("E-mail"), key="setup.email")
+        show_field_error("setup", "email")
         st.text_input(_("Password"), type="password", key="setup.password", help=_("At least 10 characters."))
+        show_field_error("setup", "password")
         st.text_input(_("Password again"), type="password", key="setup.password2")
+        show_field_error("setup", "password2")
         st.form_submit_button(_("Create the administrator"), type="primary", on_click=_do_setup)
 
 

@@ -105,7 +105,7 @@ def _dialog_body(actor: Principal, choices: BoardChoices, mode: str, candidate_i
         cols = st.columns(3)
         id_select(cols[0], _("Property wanted"), choices.properties, values.get("property_id"), key("property_id"))
         budget = values.get("budget")
-        cols[1].text_input(_("Budget (monthly, charges included)"), value="" if budget is None else fmt.number(budget),
+        cols[1].text_input(_("Budget (monthly, charges included)"), value="" if budget is None else fmt.editable(budget),
                            key=key("budget"), placeholder="850,00")
         cols[2].date_input(_("Desired move-in date"), value=values.get("move_in"), key=key("move_in"),
                            format=date_format_of(fmt))

@@ -19,6 +19,7 @@ from homecrm.ui.text import md
 T = TypeVar("T")
 _FLASH_KEY = "_flash_messages"
 _ERRORS_KEY = "_field_errors"
+_DRAWN_KEY = "_field_errors_drawn"
 
 
 def flash(kind: str, text: str) -> None:
@@ -51,9 +52,16 @@ def clear_field_errors(form: str) -> None:
 
 
 def show_field_error(form: str, field: str) -> None:
+    # Remembered: when this form is submitted, an error on this field is shown here only, not twice.
+    st.session_state.setdefault(_DRAWN_KEY, {}).setdefault(form, set()).add(field)
     message = field_errors(form).get(field)
     if message:
         st.error(md(message), icon=":material/error:")
+
+
+def _shown_by_the_form(form: str | None, errors: dict[str, str]) -> bool:
+    drawn = st.session_state.get(_DRAWN_KEY, {}).get(form or "", set())
+    return bool(errors) and set(errors) <= drawn
 
 
 def run_action(
@@ -75,9 +83,11 @@ def run_action(
         with writing() as session:
             result = action(session)
     except ValidationError as exc:
+        errors = exc.errors or {exc.field or "__all__": str(exc)}
         if form:
-            set_field_errors(form, exc.errors or {exc.field or "__all__": str(exc)})
-        flash("error", str(exc))
+            set_field_errors(form, errors)
+        if not (form and _shown_by_the_form(form, errors)):
+            flash("error", str(exc))
         return None
     except HomecrmError as exc:
         flash("error", str(exc))

@@ -10,6 +10,10 @@ from homecrm.ui.auth import current_actor, guard
 from homecrm.ui.shell import apply_language
 
 
-def page_setup(module: str | None = None, right: str = "view_own", *, admin: bool = False) -> Principal:
+def page_setup(module: str | None = None, right: str = "view_own", *, admin: bool = False,
+               also: tuple[tuple[str, str], ...] = ()) -> Principal:
     apply_language()
-    return guard(current_actor(), module, right, admin=admin)
+    actor = guard(current_actor(), module, right, admin=admin)
+    for extra_module, extra_right in also:
+        guard(actor, extra_module, extra_right)
+    return actor

@@ -38,25 +38,27 @@ def payment_link_box(actor: Principal, document_id: int) -> str | None:
         doc = get_document(session, document_id, actor=actor)
         plan = plan_for(doc, settings)
         link = current_link(session, doc, plan)
+        url = link.url if link is not None else None  # read now: the session expires its objects on leaving
     if unreadable:
         unreadable_key_warning()
     if not plan.available:
         st.caption(_("No online payment link: {reason}").format(reason=plan.reason))
         return None
     attempt = f"stripe.link.auto.{document_id}.{plan.charge}"
-    if link is None and not unreadable and not st.session_state.get(attempt):
+    if url is None and not unreadable and not st.session_state.get(attempt):
         st.session_state[attempt] = True
         try:
             with writing() as session:
                 ensure_links_for_printing(session, actor=actor, document_ids=[document_id])
                 doc = get_document(session, document_id, actor=actor)
                 link = current_link(session, doc, plan_for(doc, settings))
+                url = link.url if link is not None else None
         except HomecrmError as exc:
             st.caption(str(exc))
-    if link is not None:
+    if url is not None:
         st.markdown(_("Online payment link ({amount}): {url}").format(amount=fmt.money(plan.charge, plan.currency),
-                                                                      url=link.url))
-        return link.url
+                                                                      url=url))
+        return url
     st.button(
         _("Create the Stripe payment link ({amount})").format(amount=fmt.money(plan.charge, plan.currency)),
         key=f"stripe.link.{document_id}", on_click=run_action,

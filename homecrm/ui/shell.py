@@ -12,15 +12,28 @@ from homecrm.security.principal import Principal
 from homecrm.settings import load_section
 from homecrm.settings.sections import GeneralSettings, LocalizationSettings
 from homecrm.ui.db import reading
+from homecrm.ui.text import md
 
 LANGUAGE_KEY = "ui_language"
+_IN_FORCE_KEY = "_ui_language_in_force"
+
+
+def _session_language() -> str | None:
+    """The language the visitor's last run used: callbacks run before ``apply_language`` does."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return st.session_state.get(_IN_FORCE_KEY)
 
 
 def apply_language() -> str:
     """Set the language of this run: the user's choice unless languages are disabled."""
+    from homecrm.i18n import set_language_fallback
     from homecrm.ui.placeholders import install_placeholders
 
     install_placeholders()
+    set_language_fallback(_session_language)
     with reading() as session:
         localization = load_section(session, LocalizationSettings)
     chosen = st.session_state.get(LANGUAGE_KEY)
@@ -28,6 +41,7 @@ def apply_language() -> str:
     if chosen in LANGUAGES and not localization.disable_language_choice:
         lang = chosen
     set_language(lang)
+    st.session_state[_IN_FORCE_KEY] = lang
     return lang
 
 
@@ -59,7 +73,7 @@ def page_chrome() -> None:
         st.logo(logo_src, link=general.website or None, size="large")
     with st.sidebar:
         if general.company_name:
-            st.caption(general.company_name)
+            st.caption(md(general.company_name))
         if not localization.disable_language_choice:
             current = st.session_state.get(LANGUAGE_KEY, localization.default_language)
             st.selectbox(
@@ -83,11 +97,13 @@ class PageSpec:
     module: str | None = None
     right: str = "view_own"
     admin: bool = False
+    also: tuple[tuple[str, str], ...] = ()  # further rights the page needs (a statement: documents and payments)
 
     def allowed(self, actor: Principal) -> bool:
         if self.admin:
             return actor.is_admin
-        return self.module is None or actor.can(self.module, self.right)
+        return (self.module is None or actor.can(self.module, self.right)) and all(
+            actor.can(module, right) for module, right in self.also)
 
 
 MANAGEMENT, SETTINGS, ADMIN = N_("Management"), N_("Settings"), N_("Administration")
@@ -108,7 +124,7 @@ PAGES: list[PageSpec] = [
              MANAGEMENT, "reports", "view"),
     PageSpec("pages/credit_notes.py", "notes-de-credit", N_("Credit notes"), ":material/undo:", MANAGEMENT, "credit_notes"),
     PageSpec("pages/statements.py", "releves", N_("Tenant statements"), ":material/account_balance_wallet:", MANAGEMENT,
-             "documents", "view"),
+             "documents", "view", also=(("payments", "view"), ("tenants", "view_own"))),
     PageSpec("pages/reminders.py", "relances", N_("Reminders"), ":material/notifications:", MANAGEMENT, "documents", "view"),
     PageSpec("pages/settings/general.py", "parametres-general", N_("General"), ":material/tune:", SETTINGS, "settings", "view"),
     PageSpec("pages/settings/company.py", "parametres-compte", N_("Company information"), ":material/business:", SETTINGS, "settings", "view"),
@@ -145,7 +161,7 @@ def _account_box(actor: Principal) -> None:
 
     with st.sidebar:
         st.divider()
-        st.caption(_("Signed in as {name}").format(name=actor.name or actor.email))
+        st.caption(_("Signed in as {name}").format(name=md(actor.name or actor.email)))
         st.button(_("Sign out"), on_click=sign_out, key="auth.sign_out", icon=":material/logout:")
 
 
@@ -164,10 +180,13 @@ def navigation():
 
     if needs_setup():
         return st.navigation([st.Page(setup_page, title=_("Set-up"), url_path="installation", default=True),
+                              st.Page(setup_page, title=_("Sign in"), url_path="connexion", visibility="hidden"),
                               *_everywhere(setup_page)], position="hidden")
     actor = current_actor()
     if actor is None:
+        # An old bookmark of the set-up page (done since) shows the sign-in form, not "page not found".
         return st.navigation([st.Page(login_page, title=_("Sign in"), url_path="connexion", default=True),
+                              st.Page(login_page, title=_("Set-up"), url_path="installation", visibility="hidden"),
                               *_everywhere(login_page)], position="hidden")
     _account_box(actor)
     account = next(p for p in PAGES if p.path == "pages/account.py")
@@ -188,8 +207,11 @@ def navigation():
     # Pages a setting switches off stay reachable by address: they say why themselves.
     refused += [st.Page(spec.path, title=_(spec.title), url_path=spec.url_path, visibility="hidden")
                 for spec in PAGES if spec.allowed(actor) and not gated.get(spec.path, True)]
-    if refused:
-        sections[_(account.section)].extend(refused)
+    home = allowed[0] if allowed else account
+    # Signed in already: the sign-in and set-up addresses lead to the first page.
+    refused += [st.Page(lambda: st.switch_page(home.path), title=_(title), url_path=path, visibility="hidden")
+                for path, title in (("connexion", N_("Sign in")), ("installation", N_("Set-up")))]
+    sections[_(account.section)].extend(refused)
     return st.navigation(sections, expanded=True)
 
 

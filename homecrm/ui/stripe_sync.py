@@ -16,8 +16,8 @@ from homecrm.ui.formats import current_formats
 
 def _report(result: SyncResult) -> str:
     fmt = current_formats()
-    for outcome in result.credited:
-        # Money Stripe received that no document could take: said loudly, it is in the tenant's credit.
+    for outcome in result.warnings:
+        # Money Stripe received that no document could take: said loudly (kept as credit, or unknown here).
         flash("warning", outcome.line(fmt))
     lines = [outcome.line(fmt) for outcome in result.recorded]
     return "  \n".join([result.summary(), *lines])

@@ -60,7 +60,7 @@ class TaskChoices:
 def load_choices(session) -> TaskChoices:
     from homecrm.statuses import list_statuses
     from homecrm.store.models import Candidate, Customer, Lease, Property, Tag, TaskStatus
-    from homecrm.tasks.board import staff_names
+    from homecrm.security.accounts import staff_names
 
     properties = {p.id: p.name for p in session.scalars(select(Property).order_by(Property.name))}
     leases = {lease.id: f"{lease.customer.display_name} — {lease.unit.label}" for lease in session.scalars(select(Lease))}
@@ -175,7 +175,7 @@ def _details(actor: Principal, choices: TaskChoices, mode: str, task_id: int | N
         cols[1].selectbox(_("Priority"), priorities, index=priorities.index(values.get("priority", "")),
                           key=key("priority"), format_func=lambda p: _(PRIORITY_LABELS[p]) if p else _("Default priority"))
         cols[2].text_input(_("Hourly rate (empty: the settings' rate)"),
-                           value="" if values.get("hourly_rate") is None else fmt.number(values["hourly_rate"]),
+                           value="" if values.get("hourly_rate") is None else fmt.editable(values["hourly_rate"]),
                            key=key("hourly_rate"))
         show_field_error(FORM, "hourly_rate")
         cols = st.columns(3)

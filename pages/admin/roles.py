@@ -10,6 +10,7 @@ from homecrm.security.principal import MODULES, RIGHTS
 from homecrm.ui.db import reading
 from homecrm.ui.feedback import run_action, show_field_error, show_flashes
 from homecrm.ui.page import page_setup
+from homecrm.ui.text import md
 
 actor = page_setup(admin=True)
 st.title(_("Roles & departments"))
@@ -57,8 +58,8 @@ with tab_roles:
 with tab_departments:
     for dep_id, name, email in departments:
         cols = st.columns([3, 3, 1])
-        cols[0].write(name)
-        cols[1].write(email or "—")
+        cols[0].markdown(md(name))
+        cols[1].markdown(md(email or "—"))
         cols[2].button(_("Delete"), key=f"department.delete.{dep_id}", on_click=run_action,
                        args=(lambda s, d=dep_id: delete_department(s, actor=actor, department_id=d),),
                        kwargs={"success": _("Department deleted.")})

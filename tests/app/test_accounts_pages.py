@@ -173,3 +173,63 @@ def test_forced_password_change(db, page):
     no_exception(at)
     assert any("modifié" in s.value for s in at.success)
     assert page("app.py", user="julie@test.fr").title[0].value == "Tableau de bord"
+
+
+def test_messages_of_actions_follow_the_chosen_language(db, page):
+    """Callbacks run before the page sets the language: their messages still use the visitor's."""
+    make_staff(db)
+    at = page("app.py", user=None, ui_language="en")
+    assert at.title[0].value == "Sign in"
+    at.text_input(key="login.email").input("julie@test.fr")
+    at.text_input(key="login.password").input("wrong password!")
+    button(at, "Sign in").click()
+    at.run()
+    assert [plain(e.value) for e in at.error] == ["Wrong e-mail or password."]
+    admin = page("pages/settings/security.py", ui_language="en")
+    button(admin, "Save settings").click()
+    admin.run()
+    no_exception(admin)
+    assert [plain(s.value) for s in admin.success] == ["Settings saved."]
+
+
+def test_password_change_errors_and_other_sessions(db, page):
+    make_staff(db)
+    other_tab = page("pages/account.py", user="julie@test.fr")  # another browser, signed in earlier
+    at = page("pages/account.py", user="julie@test.fr")
+    at.text_input(key="password-change.current").input("not my password")
+    at.text_input(key="password-change.new").input("a brand new password")
+    at.text_input(key="password-change.again").input("a brand new password")
+    button(at, "Changer le mot de passe").click()
+    at.run()
+    assert [plain(e.value) for e in at.error] == ["Le mot de passe actuel est incorrect."]  # once, under its field
+    at.text_input(key="password-change.current").input(PASSWORD)
+    at.text_input(key="password-change.new").input("a brand new password")
+    at.text_input(key="password-change.again").input("another new password")
+    button(at, "Changer le mot de passe").click()
+    at.run()
+    assert [plain(e.value) for e in at.error] == ["Les deux mots de passe ne sont pas identiques."]  # no stale error
+    at.text_input(key="password-change.current").input(PASSWORD)
+    at.text_input(key="password-change.new").input("a brand new password")
+    at.text_input(key="password-change.again").input("a brand new password")
+    button(at, "Changer le mot de passe").click()
+    at.run()
+    no_exception(at)
+    assert any("modifié" in s.value for s in at.success)
+    at.run()
+    assert at.title[0].value == "Mon compte"  # this session stays signed in
+    other_tab.run()
+    assert "auth.user_id" not in other_tab.session_state  # the other one must sign in again
+
+
+def test_set_up_page_names_the_wrong_field(db, page):
+    at = page("app.py", user=None)
+    at.text_input(key="setup.email").input("claire@test.fr")
+    at.text_input(key="setup.password").input(PASSWORD)
+    at.text_input(key="setup.password2").input(PASSWORD)
+    button(at, "Créer l'administrateur").click()
+    at.run()
+    assert len(at.error) == 1
+    labels = [w.label for w in at.text_input]
+    assert labels[0] == "Votre nom"  # the error is drawn right under the name field
+    with db.read() as session:
+        assert session.scalar(select(func.count(StaffUser.id)).where(StaffUser.is_admin.is_(True))) == 0

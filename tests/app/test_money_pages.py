@@ -57,7 +57,11 @@ def test_over_payment_from_the_page_becomes_credit(demo_db, page):
         # The 25 € became the tenant's credit (at once used by their other unpaid documents, if any).
         assert session.scalar(select(func.sum(CustomerCredit.amount))) == 25
     message = plain(at.success[0].value)
-    assert "Paiement enregistré" in message and "25,00\u00a0€ portés au crédit du locataire" in message
+    with demo_db.read() as session:
+        left = session.scalar(select(func.sum(CustomerCredit.remaining)))
+    # The message says where the 25 € went: the tenant's other unpaid document, or their credit.
+    expected = "25,00\u00a0€ portés au crédit du locataire" if left else "25,00\u00a0€ sur QUI-"
+    assert "Paiement enregistré" in message and expected in message
 
 
 def test_statement_page_and_payment_on_account(demo_db, page):
@@ -139,3 +143,60 @@ def test_statement_page_offers_one_statement_per_currency(db, page, frozen_today
     with db.read() as session:
         paid = session.scalars(select(Payment)).all()
         assert [(p.amount, p.document.currency) for p in paid] == [(1000, "JPY")]
+
+
+def test_receipts_page_shows_an_existing_stripe_link_again(db, page, frozen_today, monkeypatch):
+    """A link made earlier is read from the database on every later visit (it once crashed the PDF tab)."""
+    from homecrm.billing.documents import generate_month
+    from homecrm.billing.periods import Month
+    from homecrm.payments.stripe_gateway import API_BASE_ENV, ensure_payment_link
+    from homecrm.settings import save_section
+    from homecrm.settings.sections import StripeSettings
+    from tests.factories import ACTOR, make_lease
+    from tests.stripe_server import GOOD_KEY, start_fake_stripe
+
+    server, _state = start_fake_stripe()
+    monkeypatch.setenv(API_BASE_ENV, f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        with db.write() as session:
+            save_section(session, StripeSettings, {"enabled": True, "secret_key": GOOD_KEY}, actor=ACTOR)
+            make_lease(session)
+            from datetime import date
+
+            doc_id = generate_month(session, actor=ACTOR, month=Month(2026, 3), on=date(2026, 3, 1)).created[0]
+            url = ensure_payment_link(session, actor=ACTOR, document_id=doc_id).url
+        at = page("pages/receipts.py", **{"receipts.month": None, "receipts.document": doc_id})
+        no_exception(at)
+        assert any(url in plain(m.value) for m in at.markdown)
+        assert {d.label for d in at.get("download_button")} >= {"Télécharger le PDF"}
+    finally:
+        server.shutdown()
+
+
+def test_pages_of_an_analyst_and_of_a_role_without_payments(db, page, frozen_today):
+    """An analyst (payments only) filters payments by property; a role without payments has no statements."""
+    from homecrm.billing.documents import generate_month
+    from homecrm.billing.periods import Month
+    from tests.factories import ACTOR, make_lease, make_staff
+
+    with db.write() as session:
+        make_lease(session)
+        from datetime import date
+
+        generate_month(session, actor=ACTOR, month=Month(2026, 3), on=date(2026, 3, 1))
+        make_staff(session, email="analyste@test.fr", permissions={("payments", "view")})
+        make_staff(session, email="docs@test.fr", permissions={("documents", "view"), ("tenants", "view")})
+    at = page("pages/payments.py", user="analyste@test.fr")
+    no_exception(at)
+    assert "Résidence Test" in at.selectbox(key="payments.property").options
+    docs = page("pages/statements.py", user="docs@test.fr")
+    no_exception(docs)
+    assert not docs.dataframe and any("pas accès à cette page" in e.value for e in docs.error)
+
+
+def test_statement_page_explains_a_period_that_ends_before_it_starts(demo_db, page):
+    from datetime import date
+
+    at = page("pages/statements.py", **{"statements.from": date(2026, 12, 31), "statements.to": date(2026, 1, 1)})
+    no_exception(at)
+    assert [plain(e.value) for e in at.error] == ["La fin de la période est antérieure à son début."]

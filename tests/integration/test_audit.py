@@ -137,3 +137,53 @@ def test_audit_search_takes_wildcards_literally(db, admin):
     assert entries(db, admin, search="_") == []
     found = entries(db, admin, search="ÉLODIE")
     assert len(found) == 1 and "Fournier" in found[0].summary
+
+
+def test_rights_departments_teams_and_tags_are_recorded_readably(db, admin, frozen_today):
+    from homecrm.crm.tags import set_tags
+    from homecrm.render.formatting import Formats
+    from homecrm.security.accounts import create_user, save_department, save_role, update_user
+    from homecrm.security.audit import reference_names
+    from homecrm.security.audit_labels import describe_changes
+    from homecrm.tasks.tasks import set_property_team
+
+    with db.write() as session:
+        role = save_role(session, actor=admin, name="Agent", permissions={("tenants", "view")})
+        save_role(session, actor=admin, role_id=role.id, name="Agent",
+                  permissions={("tenants", "view"), ("settings", "edit")})
+        sales = save_department(session, actor=admin, name="Ventes")
+        user = create_user(session, actor=admin, data={"name": "Julie", "email": "julie@test.fr", "role_id": role.id},
+                           password="a-long-password-1")
+        update_user(session, actor=admin, user_id=user.id, data={"name": "Julie", "email": "julie@test.fr",
+                                                                 "role_id": role.id, "department_ids": [sales.id]})
+        lease = make_lease(session, name="Martin")
+        set_property_team(session, actor=admin, property_id=lease.unit.property_id, user_ids=[user.id])
+        set_tags(session, actor=admin, entity="tenant", entity_id=lease.customer_id, names=["VIP"])
+        names = reference_names(session)
+    fmt = Formats()
+
+    def change_of(entity, field):
+        rows = [r for r in entries(db, admin, entity=entity) if field in r.changes]
+        assert rows, f"no {entity} entry with {field}"
+        return describe_changes(entity, {field: rows[0].changes[field]}, fmt, names)
+
+    assert change_of("role", "permissions") == (
+        "Droits : Locataires : voir (tout) → Paramètres : modifier, Locataires : voir (tout)")
+    assert change_of("user", "departments") == "Départements : — → Ventes"
+    assert change_of("property", "team") == "Équipe : — → Julie"
+    assert change_of("tenant", "tags") == "Étiquettes : — → VIP"
+    created = next(r for r in entries(db, admin, entity="user") if r.action == "create" and "Julie" in r.summary)
+    assert f"Rôle : Agent (n° {role.id})" in describe_changes("user", created.changes, fmt, names)
+    assert {r.entity for r in entries(db, admin, search="julie@test.fr")} == {"user"}  # the account, by its e-mail
+
+
+def test_untouched_secrets_write_nothing_and_hidden_values_read_in_french(db, admin):
+    from homecrm.render.formatting import Formats
+    from homecrm.security.audit_labels import describe_changes
+    from homecrm.settings.sections import StripeSettings
+
+    with db.write() as session:
+        save_section(session, StripeSettings, {"secret_key": "sk_test_abcdefghijklmnop"}, actor=admin)
+    rows = entries(db, admin, entity="setting")
+    assert [r.summary for r in rows] == ["stripe.secret_key"]
+    assert describe_changes("setting", rows[0].changes, Formats()) == "Valeur : (masqué)"

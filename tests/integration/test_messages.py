@@ -85,14 +85,50 @@ def test_wrong_smtp_host_is_explained_and_nothing_is_marked_sent(db, doc):
         save_section(session, SmtpSettings, {"encryption": "none", "host": "127.0.0.1", "port": 9,
                                              "sender_email": "bailleur@exemple.fr"}, actor=ACTOR)
     with pytest.raises(SmtpError, match="(?i)refus"):
+        with db.write() as session:  # as the page and the CLI do: the error rolls their transaction back
+            send_document_email(session, actor=ACTOR, document_id=doc["id"])
+    with db.read() as session:  # the failure is still in the log
+        assert [(m.status, m.recipient) for m in session.scalars(select(MessageLog))] == [("failed", "helene@exemple.fr")]
+
+
+def test_no_database_lock_is_held_while_the_smtp_server_answers(db, doc, monkeypatch):
+    """Another user may save while an e-mail is on its way (SQLite: one writer at a time)."""
+    import threading
+
+    from homecrm.notify import smtp
+    from homecrm.settings.sections import ReceiptSettings
+
+    controller, box = start_server()
+    in_smtp, saved = threading.Event(), threading.Event()
+    real_send = smtp.send_email
+
+    def slow_send(settings, message):
+        in_smtp.set()
+        assert saved.wait(timeout=20), "a write could not go through while the e-mail was being sent"
+        return real_send(settings, message)
+
+    monkeypatch.setattr("homecrm.notify.messages.send_email", slow_send)
+
+    def other_user():
+        in_smtp.wait(timeout=20)
         with db.write() as session:
-            try:
-                send_document_email(session, actor=ACTOR, document_id=doc["id"])
-            except SmtpError:
-                session.commit()  # keep the failure in the log, as the page does
-                raise
+            save_section(session, ReceiptSettings, {"prefix": "Q-"}, actor=ACTOR)
+        saved.set()
+
+    try:
+        with db.write() as session:
+            save_section(session, SmtpSettings, {"encryption": "none", "host": "127.0.0.1", "port": controller.port,
+                                                 "sender_email": "bailleur@exemple.fr"}, actor=ACTOR)
+        thread = threading.Thread(target=other_user)
+        thread.start()
+        with db.write() as session:
+            send_document_email(session, actor=ACTOR, document_id=doc["id"])
+        thread.join(timeout=30)
+    finally:
+        controller.stop()
+    assert saved.is_set() and len(box.messages) == 1
     with db.read() as session:
-        assert [m.status for m in session.scalars(select(MessageLog))] == ["failed"]
+        assert [m.status for m in session.scalars(select(MessageLog))] == ["sent"]
 
 
 def test_starttls_with_a_certificate_we_trust(db, doc, tmp_path, monkeypatch):

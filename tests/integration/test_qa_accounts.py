@@ -194,7 +194,7 @@ def test_create_admin_needs_an_administrator_when_acting_as_someone(db, capsys, 
     monkeypatch.setattr("sys.stdin", io.StringIO("another long password\n"))
     assert main(["users", "create-admin", "--email", "x@test.fr", "--name", "X", "--password-stdin"]) == 0
     with db.read() as session:
-        actor = session.scalar(select(AuditEntry.actor).where(AuditEntry.entity == "user", AuditEntry.summary == "X"))
+        actor = session.scalar(select(AuditEntry.actor).where(AuditEntry.entity == "user", AuditEntry.summary == "X <x@test.fr>"))
     assert actor == "cron@localhost"  # the command line, not "system"
     assert actor_label(actor) == "Tâches planifiées et ligne de commande (cron@localhost)"
 

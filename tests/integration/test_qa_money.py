@@ -20,6 +20,7 @@ from homecrm.billing.payment_reports import payment_rows, to_csv, to_excel
 from homecrm.billing.payments import (
     DuplicateSubmission,
     available_credit,
+    delete_payment,
     money_received,
     record_payment,
     record_payment_on_account,
@@ -264,7 +265,8 @@ def test_an_excess_is_shown_and_counted_as_received(db, dupont):
 def test_cli_pay_says_what_became_credit(db, dupont, capsys):
     assert main(["receipts", "pay", "QUI-000001", "--amount", "1000", "--date", "2026-03-05"]) == 0
     out = capsys.readouterr().out
-    assert "1\u202f000,00\u00a0€ reçus" in out and "270,00\u00a0€ portés au crédit du locataire" in out
+    # the 270 € beyond March went at once to the tenant's older unpaid document: said so, not "kept as credit"
+    assert "1\u202f000,00\u00a0€ reçus : 730,00\u00a0€ sur QUI-000001, 270,00\u00a0€ sur QUI-000002." in out
 
 
 # 7 — credit pays the oldest debts first, whenever it appears ---------------------------------------------------
@@ -418,3 +420,71 @@ def test_statement_totals_stay_with_the_last_lines(db, lines):
     pages = [normalise(page.extract_text()) for page in pdf_reader(pdf).pages]
     totals_page = next(text for text in pages if "Total des débits" in text)
     assert "QUI-" in totals_page
+
+
+def test_excel_export_keeps_typed_text_as_text(db, dupont):
+    """A reference such as =HYPERLINK(…) is shown as typed, never run as a formula (nor in the CSV)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    with db.write() as session:
+        record_payment(session, actor=ACTOR, document_id=dupont[1][2], data={
+            "amount": "100", "paid_on": date(2026, 3, 5), "reference": '=HYPERLINK("http://x.example")'})
+    with db.read() as session:
+        rows = payment_rows(session, actor=ACTOR, first=date(2026, 3, 1), last=date(2026, 3, 31))
+    data = to_excel(rows)
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["E2"].value == '=HYPERLINK("http://x.example")' and sheet["E2"].data_type == "s"
+    assert b"<f>" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert "'=HYPERLINK" in to_csv(rows).decode("utf-8-sig")
+
+
+def test_deleting_part_of_a_sum_deletes_the_whole_sum(db, dupont):
+    """1 000 € on account settle January and February and leave credit: it was received, or not, as a whole."""
+    from homecrm.billing.payments import record_payment_on_account
+    from homecrm.store.models import CustomerCredit, Payment
+
+    customer_id, (jan, feb, mar) = dupont
+    with db.write() as session:
+        result = record_payment_on_account(session, actor=ACTOR, customer_id=customer_id,
+                                           data={"amount": "2500", "paid_on": date(2026, 3, 10)})
+        assert [a.amount for a in result.allocations] == [Decimal("730.00")] * 3
+        assert result.credit == Decimal("310.00")
+        march_part = session.scalar(select(Payment).where(Payment.document_id == mar))
+    with db.write() as session:
+        assert delete_payment(session, actor=ACTOR, payment_id=march_part.id) == ["QUI-000001", "QUI-000002", "QUI-000003"]
+    with db.read() as session:
+        assert session.scalar(select(func.count(Payment.id))) == 0
+        assert session.scalar(select(func.count(CustomerCredit.id))) == 0
+        assert {get_document(session, i, actor=ACTOR).payment_status for i in (jan, feb, mar)} == {"unpaid"}
+
+
+def test_deleting_a_payment_lets_waiting_credit_pay_the_document(db, dupont):
+    from homecrm.billing.payments import receive_as_credit
+
+    customer_id, (jan, feb, mar) = dupont
+    with db.write() as session:
+        paid = record_payment(session, actor=ACTOR, document_id=jan, data={"amount": "730", "paid_on": date(2026, 1, 5)})
+        for doc_id in (feb, mar):
+            record_payment(session, actor=ACTOR, document_id=doc_id, data={"amount": "730", "paid_on": date(2026, 3, 1)})
+        receive_as_credit(session, actor=ACTOR, customer_id=customer_id, currency="EUR", amount=Decimal("100"),
+                          received_on=date(2026, 3, 1), mode="virement")
+    with db.write() as session:
+        delete_payment(session, actor=ACTOR, payment_id=paid.id)
+    with db.read() as session:
+        doc = get_document(session, jan, actor=ACTOR)
+        assert (doc.payment_status, doc.balance) == ("partial", Decimal("630.00"))  # the 100 € of credit paid it
+
+
+def test_statement_says_which_documents_an_excess_paid(db, dupont):
+    customer_id, (jan, feb, _mar) = dupont
+    with db.write() as session:
+        record_payment(session, actor=ACTOR, document_id=jan, data={"amount": "1000", "paid_on": date(2026, 1, 5)})
+    with db.read() as session:
+        statement = tenant_statement(session, actor=ACTOR, customer_id=customer_id, first=date(2026, 1, 1),
+                                     last=date(2026, 3, 31))
+    payment = next(e for e in statement.entries if e.kind == "payment")
+    assert payment.credit == Decimal("1000.00")
+    assert payment.allocations == (("QUI-000001", Decimal("730.00")), ("QUI-000002", Decimal("270.00")))
+    assert payment.kept_as_credit == 0

@@ -41,12 +41,32 @@ def test_secret_only_replaced_when_a_value_is_typed(db):
         save_section(session, SmtpSettings, {"password": PASSWORD}, actor=ACTOR)
     token = stored(db)
     with db.write() as session:
-        save_section(session, SmtpSettings, {"password": "", "host": "smtp.other.fr"}, actor=ACTOR)
+        save_section(session, SmtpSettings, {"password": "", "sender_name": "SCI Les Lilas"}, actor=ACTOR)
         save_section(session, SmtpSettings, {"password": "****pa55"}, actor=ACTOR)
     assert stored(db) == token
     with db.write() as session:
         save_section(session, SmtpSettings, {"password": CLEAR}, actor=ACTOR)
         assert secret_value(load_section(session, SmtpSettings).password) == ""
+
+
+@pytest.mark.parametrize("field, value", [("host", "smtp.attacker.example"), ("port", 2525),
+                                          ("encryption", "none"), ("username", "someone@else.fr")])
+def test_a_stored_password_never_follows_a_new_server(db, field, value):
+    """Whoever may edit settings cannot send the stored SMTP password to a server of theirs."""
+    from homecrm.errors import ValidationError
+
+    with db.write() as session:
+        save_section(session, SmtpSettings, {"host": "smtp.ionos.fr", "username": "bailleur@x.fr",
+                                             "password": PASSWORD}, actor=ACTOR)
+    token = stored(db)
+    with db.write() as session, pytest.raises(ValidationError) as refused:
+        save_section(session, SmtpSettings, {field: value, "password": ""}, actor=ACTOR)
+    assert refused.value.field == "password"
+    assert "saisissez à nouveau « Mot de passe SMTP »" in str(refused.value)
+    assert stored(db) == token
+    with db.write() as session:  # typing it again is fine
+        save_section(session, SmtpSettings, {field: value, "password": "another-secret-1"}, actor=ACTOR)
+        assert getattr(load_section(session, SmtpSettings), field) == value
 
 
 def test_cli_shows_secrets_masked(db, capsys):
@@ -58,6 +78,11 @@ def test_cli_shows_secrets_masked(db, capsys):
     assert main(["--as", "admin@test.fr", "settings", "show", "smtp"]) == 0
     out = capsys.readouterr().out
     assert "smtp.password = ****pa55" in out and PASSWORD not in out
+    # Pasting the masked value back is refused, not silently ignored while saying "done".
+    assert main(["--as", "admin@test.fr", "settings", "set", "smtp.password", "****pa55NEW"]) == 2
+    assert "****" in capsys.readouterr().err
+    with db.read() as session:
+        assert secret_value(load_section(session, SmtpSettings).password) == PASSWORD
 
 
 def test_rotation_re_encrypts_and_drops_the_old_key(db, capsys):

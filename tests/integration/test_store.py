@@ -40,3 +40,20 @@ def test_money_columns_round_trip_exactly_and_refuse_floats(db):
     with pytest.raises(Exception), db.write() as session:
         session.add(Tax(name="Bad", rate=5.5))
         session.flush()
+
+
+def test_a_new_database_file_is_private(tmp_path):
+    import os
+    import stat
+
+    from homecrm.store.engine import make_engine
+    from homecrm.store.migrate import upgrade_database
+
+    path = tmp_path / "data" / "homecrm.db"
+    url = f"sqlite:///{path}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM staff_user").scalar() >= 1
+    engine.dispose()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600

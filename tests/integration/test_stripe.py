@@ -43,7 +43,12 @@ def test_payment_link_amount_metadata_idempotency_and_psd2(db, docs, fake_stripe
     assert first.form["line_items[0][price_data][currency]"] == "eur"
     assert first.form["metadata[document_number]"] == "QUI-000001"
     assert first.form["metadata[tenant_id]"] and first.form["payment_intent_data[metadata][document_number]"] == "QUI-000001"
-    assert first.headers["Idempotency-Key"] == f"homecrm-link-{docs['Mme Marie Dupont']}-73000-0"
+    key = first.headers["Idempotency-Key"]
+    # our ids, and the moment the document was issued: another database never gets this link
+    assert key.startswith(f"homecrm-link-{docs['Mme Marie Dupont']}-") and key.endswith("-73000-0")
+    with db.read() as session:
+        issued = get_document(session, docs["Mme Marie Dupont"], actor=ACTOR).issued_at
+    assert str(int(issued.timestamp() * 1_000_000)) in key
     # a company pays the fee: 1 950 + 0,50 + 2 % = 1 989,50
     assert second.form["line_items[0][price_data][unit_amount]"] == "198950"
     assert person.url.endswith("?client_reference_id=QUI-000001")
@@ -166,13 +171,17 @@ def test_concurrent_deliveries_record_one_payment(db, docs, receiver):
         assert session.scalar(select(func.count(Payment.id))) == 1
 
 
-@pytest.mark.parametrize("forgery", ["bad-secret", "stale", "garbage", "no-header"])
+@pytest.mark.parametrize("forgery", ["bad-secret", "stale", "future", "garbage", "no-header", "no-object"])
 def test_forged_or_stale_webhooks_are_refused(db, docs, receiver, forgery):
     event = _event("evt_forged", "checkout.session.completed", _session_for("QUI-000001", 73000, intent="pi_forged"))
     if forgery == "bad-secret":
         payload, header = _signed(event, secret="whsec_someone_else")
     elif forgery == "stale":
         payload, header = _signed(event, at=int(time.time()) - 301)
+    elif forgery == "future":
+        payload, header = _signed(event, at=int(time.time()) + 3600)
+    elif forgery == "no-object":
+        payload, header = _signed({"id": "evt_x", "type": "checkout.session.completed", "data": {}})
     elif forgery == "garbage":
         payload, header = b"not json", _signed(event)[1]
     else:
@@ -186,6 +195,31 @@ def test_forged_or_stale_webhooks_are_refused(db, docs, receiver, forgery):
 def test_unpaid_session_records_nothing(db, docs, receiver):
     checkout = {**_session_for("QUI-000001", 73000, intent="pi_unpaid"), "payment_status": "unpaid"}
     assert _post(receiver, *_signed(_event("evt_u", "checkout.session.completed", checkout))) == 200
+    with db.read() as session:
+        assert session.scalar(select(func.count(Payment.id))) == 0
+
+
+def test_a_delayed_payment_seen_unpaid_is_recorded_by_a_later_sync(db, docs, fake_stripe):
+    checkout = {**_session_for("QUI-000001", 73000, intent="pi_sepa"), "payment_status": "unpaid"}
+    fake_stripe.sessions.append(checkout)
+    with db.write() as session:
+        assert sync_payments(session, actor=ACTOR).recorded == []
+    checkout["payment_status"] = "paid"  # the bank debit went through
+    with db.write() as session:
+        assert [o.document_number for o in sync_payments(session, actor=ACTOR).recorded] == ["QUI-000001"]
+    with db.read() as session:
+        assert get_document(session, docs["Mme Marie Dupont"], actor=ACTOR).payment_status == "paid"
+
+
+def test_a_payment_for_no_known_document_is_reported(db, docs, fake_stripe):
+    from homecrm.render.formatting import Formats
+
+    fake_stripe.sessions.append(_session_for("QUI-999999", 50000, intent="pi_elsewhere"))
+    with db.write() as session:
+        result = sync_payments(session, actor=ACTOR)
+    assert [o.document_number for o in result.unmatched] == ["QUI-999999"] and result.warnings == result.unmatched
+    assert "1 sans document connu" in result.summary()
+    assert "500,00" in result.unmatched[0].line(Formats()) and "QUI-999999" in result.unmatched[0].line(Formats())
     with db.read() as session:
         assert session.scalar(select(func.count(Payment.id))) == 0
 

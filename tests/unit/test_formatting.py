@@ -65,3 +65,17 @@ def test_long_dates_and_months():
     assert Formats().long_date(date(2026, 3, 2)) == "2 mars 2026"
     assert Formats(lang="en").month(date(2026, 3, 1)) == "March 2026"
     assert Formats().percent(Decimal("5.5000")) == f"5,5{NBSP}%"
+
+
+def test_editable_numbers_read_back_whatever_the_separators():
+    """A pre-filled amount must be accepted as it is: never grouped, decimals kept (1 010 € with "." thousands)."""
+    from decimal import Decimal
+
+    from homecrm.billing.money import parse_amount
+    from homecrm.render.formatting import Formats
+
+    for decimal_sep, thousands in ((",", "."), (".", ","), (",", "space"), (".", "'")):
+        fmt = Formats(decimal_separator=decimal_sep, thousands_separator=thousands, remove_decimals_on_zero=True)
+        for value, decimals in ((Decimal("1010.00"), 2), (Decimal("1234567.5"), 2), (Decimal("90000"), 0)):
+            text = fmt.editable(value, decimals)
+            assert parse_amount(text) == value, (decimal_sep, thousands, text)

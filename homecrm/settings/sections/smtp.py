@@ -23,6 +23,7 @@ class SmtpSettings(SettingsSection):
         "use the SMTP settings your provider gives (e.g. IONOS: smtp.ionos.fr, port 465, SSL)."
     )
     order = 35
+    secret_bound_to = {"password": ("host", "port", "encryption", "username")}
 
     protocol: Literal["smtp"] = setting("smtp", label=N_("E-mail protocol"), widget="select", choices=PROTOCOLS)
     encryption: Literal["ssl", "tls", "none"] = setting(
