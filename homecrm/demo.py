@@ -9,6 +9,7 @@ Randomness is seeded: the same day gives the same demo.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -207,7 +208,6 @@ def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
     """The demo sign-ins to show — (kind, e-mail, password), kind "admin" or "staff" — only in demo
     mode, and only those that still work: once a demo password is changed (or the account is
     deactivated) the sign-in page stops showing it."""
-    from homecrm.security.passwords import verify_password
     from homecrm.settings import load_section
     from homecrm.store.models import StaffUser
 
@@ -216,6 +216,15 @@ def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
     shown = []
     for kind, (email, password) in (("admin", DEMO_ADMIN), ("staff", DEMO_STAFF)):
         user = session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email))
-        if user is not None and user.active and verify_password(user.password_hash, password):
+        if user is not None and user.active and _demo_password_works(user.password_hash, password):
             shown.append((kind, email, password))
     return shown
+
+
+@lru_cache(maxsize=8)
+def _demo_password_works(password_hash: str | None, password: str) -> bool:
+    """argon2 is slow on purpose (~0.2 s): the answer for a given hash never changes, so the
+    sign-in page asks once per hash, not at every visit (a changed password is a new hash)."""
+    from homecrm.security.passwords import verify_password
+
+    return verify_password(password_hash, password)
