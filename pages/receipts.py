@@ -35,18 +35,17 @@ from homecrm.billing.money import minor_units
 from homecrm.billing.periods import Month
 from homecrm.i18n import _, ngettext
 from homecrm.security.accounts import staff_names
-from homecrm.security.principal import Principal
 from homecrm.settings import load_section, settings_version
 from homecrm.settings.sections import CreditNoteSettings, StripeSettings
 from homecrm.ui.choice import keep_choice
-from homecrm.ui.db import database_url, read, reading, writing
+from homecrm.ui.db import read, reading, writing
 from homecrm.ui.feedback import confirm_button, run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
 from homecrm.ui.once import run_once, submission_token, submit_key
 from homecrm.ui.page import page_setup
 from homecrm.ui.tags import tag_filter, tags_editor
 from homecrm.ui.text import md
-from homecrm.ui.widgets import date_format_of
+from homecrm.ui.widgets import EARLIEST, date_format_of, prefill
 
 actor = page_setup("documents")
 fmt = current_formats()
@@ -256,10 +255,8 @@ with tab_pay:
     if info["state"] == "issued" and info["balance"] > 0 and actor.can("payments", "create"):
         form = f"payment-{selected_id}"
         amount_key = f"{form}.amount"
-        if st.session_state.get(f"{form}.__balance") != str(info["balance"]):
-            # A new balance (another payment, a credit note): propose it.
-            st.session_state[amount_key] = fmt.editable(info["balance"], minor_units(cur))
-            st.session_state[f"{form}.__balance"] = str(info["balance"])
+        # A new balance (another payment, a credit note): propose it.
+        prefill(f"{form}.__balance", str(info["balance"]), {amount_key: fmt.editable(info["balance"], minor_units(cur))})
 
         def _record(doc_id: int = selected_id) -> None:
             state = st.session_state
@@ -278,7 +275,7 @@ with tab_pay:
             st.markdown("**" + _("Record a payment") + "**")
             st.text_input(_("Amount"), key=amount_key, help=_("More than the balance is kept as the tenant's credit."))
             show_field_error(form, "amount")
-            st.date_input(_("Payment date"), value=today, min_value=info["issued_on"], max_value=today,
+            st.date_input(_("Payment date"), value=today, min_value=EARLIEST,
                           key=f"{form}.date", format=date_format_of(fmt))
             show_field_error(form, "paid_on")
             st.selectbox(_("Payment mode"), list(RECEIVED_MODES), key=f"{form}.mode",
@@ -321,7 +318,7 @@ with tab_credit:
             if st.session_state.get(kind_key) == "refund":
                 st.selectbox(_("Refund mode"), list(RECEIVED_MODES), key=f"{cform}.refund_mode",
                              format_func=lambda m: _(PAYMENT_MODE_LABELS[m]))
-                st.date_input(_("Refund date"), value=today, min_value=info["issued_on"], max_value=today,
+                st.date_input(_("Refund date"), value=today, min_value=EARLIEST,
                               key=f"{cform}.refund_date", format=date_format_of(fmt))
                 show_field_error(cform, "refund_date")
             st.text_input(_("Reason"), key=f"{cform}.reason", max_chars=300)
@@ -339,17 +336,12 @@ with tab_credit:
         )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _pdf(url: str, document_id: int, version: str, link: str | None) -> tuple[str, bytes]:
-    # Only reached after get_document() above checked that this user may see the document.
-    return read(lambda s: document_pdf(s, actor=Principal.system(), document_id=document_id))
-
-
 with tab_pdf:
     from homecrm.ui.payment_link import payment_link_box
 
-    link_url = payment_link_box(actor, selected_id)
-    name, pdf = _pdf(database_url(), selected_id, version, link_url)
+    payment_link_box(actor, selected_id)  # draws the box and makes the link the PDF prints
+    # Made from the document as it is now (the renderer remembers the last PDFs by their HTML).
+    name, pdf = read(lambda s: document_pdf(s, actor=actor, document_id=selected_id))
     st.download_button(_("Download the PDF"), data=pdf, file_name=name, mime="application/pdf",
                        key="receipts.pdf", icon=":material/download:", type="primary")
     if st.toggle(_("Show the PDF"), key="receipts.preview", value=True):

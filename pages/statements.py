@@ -21,7 +21,7 @@ from homecrm.ui.formats import current_formats
 from homecrm.ui.once import run_once, submission_token, submit_key
 from homecrm.ui.page import page_setup
 from homecrm.ui.text import md
-from homecrm.ui.widgets import date_format_of
+from homecrm.ui.widgets import EARLIEST, date_format_of
 
 actor = page_setup("documents", "view", also=(("payments", "view"), ("tenants", "view_own")))
 fmt = current_formats()
@@ -110,7 +110,7 @@ if actor.can("payments", "create"):
         st.caption(_("Allocated to the oldest unpaid documents first; any remainder is kept as credit."))
         row = st.columns(4)
         row[0].text_input(_("Amount") + (f" ({currency})" if len(currencies) > 1 else ""), key=f"{form}.amount")
-        row[1].date_input(_("Date"), value=today, max_value=today, key=f"{form}.date", format=date_format_of(fmt))
+        row[1].date_input(_("Date"), value=today, min_value=EARLIEST, key=f"{form}.date", format=date_format_of(fmt))
         row[2].selectbox(_("Mode"), list(RECEIVED_MODES), key=f"{form}.mode", format_func=lambda m: _(PAYMENT_MODE_LABELS[m]))
         row[3].text_input(_("Reference"), key=f"{form}.reference")
         show_field_error(form, "amount")

@@ -28,7 +28,7 @@ from homecrm.ui.choice import keep_choice
 from homecrm.ui.page import page_setup
 from homecrm.ui.tags import tag_filter, tags_editor
 from homecrm.ui.text import md
-from homecrm.ui.widgets import date_format_of
+from homecrm.ui.widgets import EARLIEST, date_format_of
 
 actor = page_setup("tenants")
 fmt = current_formats()
@@ -263,7 +263,7 @@ with tab_messages:
         row = st.columns([1, 1, 2])
         row[0].checkbox(_("The tenant agreed"), value=consent[0] is not None, key=f"{cform}.agreed")
         row[1].date_input(_("On"), value=consent[0] or clock.today(fmt.timezone), key=f"{cform}.on", format=date_format_of(fmt),
-                          max_value=clock.today(fmt.timezone))
+                          min_value=EARLIEST)
         row[2].text_input(_("How"), value=consent[1], key=f"{cform}.channel", placeholder=_("Signed lease clause, e-mail…"))
         show_field_error(cform, "email_consent_channel")
         show_field_error(cform, "email_consent_on")

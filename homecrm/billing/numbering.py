@@ -120,3 +120,20 @@ def highest_used(session: Session, model, series: str, period: str) -> int:
             model.series == series, model.counter_period == period
         )
     ).scalar_one()
+
+
+def save_next_number(session: Session, model, series: str, *, before_format: str, after_format: str,
+                     before_next: int, after_next: int, today) -> None:
+    """Save a "next number" setting. A change of format carries the number on to the new format's
+    counter (switching to YYYY/000001 after 000070 continues at 2026/000071 and restarts at 1 next
+    January), never onto a number that counter already handed out; a number typed wins."""
+    period = counter_period(after_format, today)
+    used = highest_used(session, model, series, period)
+    if after_format != before_format and after_next == before_next:
+        value = max(before_next, used + 1)
+    elif after_next != before_next:
+        value = after_next
+    else:
+        return
+    set_next(session, series, period, value, highest_used=used)
+

@@ -181,9 +181,15 @@ def send_with_pdf(session: Session, *, actor: Principal, kind: str, customer_id:
 
 def final_text(edited: str | None, drafted: str, fields: tuple[str, ...], values: dict, *, field: str) -> str:
     """The text to send: the draft, or the landlord's edit of it with merge fields still filled in."""
+    if edited is not None and not edited.strip():
+        raise ValidationError(_(EMPTY_TEXT[field]), field=field)
     if edited is None or edited == drafted:
         return drafted  # already rendered: never read again as a template (literal braces stay)
     return fill_fields(edited, values, fields, literal_in=drafted, field=field)
+
+
+EMPTY_TEXT = {"subject": N_("The subject is empty: an e-mail to a tenant needs one."),
+              "body": N_("The message is empty: write a few words to go with the attachment.")}
 
 
 def send_document_email(

@@ -55,7 +55,7 @@ def print_many(
     workers = min(workers or default_workers(), max(count, 1))
     if count < POOL_THRESHOLD or workers == 1:
         for name, html in items:
-            yield name, renderer().render(html)
+            yield name, renderer().render(html, remember=False)
         return
     tasks: queue.Queue = queue.Queue()
     results: dict[int, tuple] = {}

@@ -7,7 +7,10 @@ only: a document can never make WeasyPrint read a local file or reach the networ
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
@@ -25,6 +28,7 @@ FONT_FILES: dict[str, tuple[str, str]] = {
     "Liberation Sans": ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
     "Liberation Serif": ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"),
 }
+RECENT_PDFS = 16  # remembered PDFs per process (a few MB at most)
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
@@ -60,6 +64,8 @@ class PdfRenderer:
                 raise ValueError(f"resource refused (only bundled assets are served): {url[:80]}")
 
         self.assets = assets
+        self._recent: OrderedDict[bytes, bytes] = OrderedDict()
+        self._lock = threading.Lock()
         self.fetcher = AssetOnlyFetcher(allowed_protocols={"data", "file"})
         self.font_config = FontConfiguration()
         base_css = _font_faces(assets / "fonts") + "\n" + (TEMPLATES_DIR / "document.css").read_text("utf-8")
@@ -70,11 +76,24 @@ class PdfRenderer:
             font_config=self.font_config,
         )
 
-    def render(self, html: str) -> bytes:
+    def render(self, html: str, *, remember: bool = True) -> bytes:
+        """The PDF of ``html``. The last few are remembered by their HTML: a page drawn again shows
+        the same PDF without WeasyPrint, and any change that reaches the document (a tenant renamed, a
+        payment, a setting) changes its HTML, so it is never stale. Batches pass ``remember=False``."""
+        key = hashlib.sha256(html.encode("utf-8")).digest()
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            return self._recent[key]
         from weasyprint import HTML
 
         document = HTML(string=html, base_url=self.assets.as_uri() + "/", url_fetcher=self.fetcher)
-        return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config)
+        pdf = document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config)
+        if remember:
+            with self._lock:
+                self._recent[key] = pdf
+                while len(self._recent) > RECENT_PDFS:
+                    self._recent.popitem(last=False)
+        return pdf
 
 
 @lru_cache(maxsize=1)

@@ -41,7 +41,7 @@ def main() -> None:
     while (item := read_frame(stdin)) is not None:
         name, html = item
         try:
-            write_frame(stdout, ("ok", name, renderer().render(html)))
+            write_frame(stdout, ("ok", name, renderer().render(html, remember=False)))
         except Exception as exc:  # reported to the parent, which stops the batch
             write_frame(stdout, ("error", name, f"{type(exc).__name__}: {exc}"))
 

@@ -15,18 +15,16 @@ from homecrm.security.principal import Principal
 from homecrm.ui.db import read
 from homecrm.ui.feedback import show_field_error
 from homecrm.ui.once import run_once, submission_token, submit_key
+from homecrm.ui.widgets import prefill
 
 
 def email_box(actor: Principal, *, form: str, version: str, kind: str, draft: Callable[[Session], DraftEmail],
               send: Callable[..., SentEmail], consent_hint: bool = False) -> None:
     """``draft(session)`` gives the preview; ``send(session, to=, subject=, body=, submission=)`` sends it."""
     preview = read(draft)
-    if st.session_state.get(f"{form}.__version") != version:
-        # A new state of the document: start again from the templates.
-        st.session_state[f"{form}.to"] = ", ".join(preview.to)
-        st.session_state[f"{form}.subject"] = preview.subject
-        st.session_state[f"{form}.body"] = preview.body
-        st.session_state[f"{form}.__version"] = version
+    # A new state of the document (or a form Streamlit forgot): start again from the templates.
+    prefill(f"{form}.__version", version, {f"{form}.to": ", ".join(preview.to), f"{form}.subject": preview.subject,
+                                           f"{form}.body": preview.body})
     if preview.blocked:
         st.warning(preview.blocked)
         if consent_hint and ("89-462" in preview.blocked or "quittance" in preview.blocked.lower()):

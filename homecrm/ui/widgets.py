@@ -4,6 +4,7 @@ header, the date widget's format for the Localisation setting."""
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import streamlit as st
 
@@ -16,6 +17,23 @@ def id_select(container, label: str, options: dict[int, str], value: int | None,
     keys = [None, *options]
     container.selectbox(label, keys, index=keys.index(value) if value in keys else 0, key=key, disabled=disabled,
                         format_func=lambda k: options.get(k, none_label or "—") if k is not None else (none_label or "—"))
+
+
+# Date fields take any date from here; the services say what is out of range (before the
+# document, in the future) in the page's language. Streamlit's own min/max check would answer in
+# English and silently keep the previous date in the form.
+EARLIEST = date(2000, 1, 1)
+
+
+def prefill(marker: str, version: str, values: dict[str, object]) -> None:
+    """Put ``values`` (widget key → value) in the form when what it is about changed (``version``) —
+    and when Streamlit forgot them: a keyed widget's value is dropped by the first run that does not
+    draw it (a visit to another page), while ``marker`` stays; the form would come back empty."""
+    state = st.session_state
+    if state.get(marker) != version or any(key not in state for key in values):
+        for key, value in values.items():
+            state[key] = value
+        state[marker] = version
 
 
 def date_format_of(fmt: Formats) -> str:

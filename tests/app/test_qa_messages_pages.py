@@ -78,3 +78,59 @@ def test_a_credit_note_is_previewed_and_edited_before_sending(demo_db, page, mai
     no_exception(at)
     assert len(mailbox.messages) == 1, [e.value for e in at.error]
     assert any("E-mail envoyé à" in plain(s.value) for s in at.success)
+
+
+def test_forms_forgotten_by_streamlit_are_filled_again(demo_db, page, mailbox):
+    """A run that does not draw a keyed widget drops its value (not our markers): after looking at
+    another document (or page) and coming back, the e-mail and payment forms are filled from the
+    templates and the balance again, never sent empty."""
+    doc_id = _unpaid(demo_db)
+    with demo_db.read() as session:
+        other = session.scalar(select(RentDocument.id).where(RentDocument.id != doc_id, RentDocument.state == "issued"))
+    at = page("pages/receipts.py", **{"receipts.month": None, "receipts.document": doc_id})
+    form = f"email-{doc_id}"
+    subject = at.text_input(key=f"{form}.subject").value
+    amount = at.text_input(key=f"payment-{doc_id}.amount").value
+    assert subject and amount
+    at.selectbox(key="receipts.document").set_value(other).run()
+    at.selectbox(key="receipts.document").set_value(doc_id).run()
+    no_exception(at)
+    assert at.text_input(key=f"{form}.subject").value == subject
+    assert at.text_area(key=f"{form}.body").value
+    assert at.text_input(key=f"payment-{doc_id}.amount").value == amount
+
+
+@pytest.mark.parametrize("field", ["subject", "body"])
+def test_an_emptied_subject_or_message_is_refused(demo_db, page, mailbox, field):
+    doc_id = _unpaid(demo_db)
+    at = page("pages/receipts.py", **{"receipts.month": None, "receipts.document": doc_id})
+    widget = at.text_input if field == "subject" else at.text_area
+    widget(key=f"email-{doc_id}.{field}").input("  ")
+    button(at, "Envoyer l'e-mail").click()
+    at.run()
+    no_exception(at)
+    assert mailbox.messages == []
+    assert any("vide" in plain(e.value) for e in at.error)
+
+
+def test_a_payment_dated_before_the_document_is_refused_by_name(demo_db, page):
+    """The date field accepts any date (Streamlit's own range check answers in English and keeps the
+    previous date); the service refuses it in French, under the field, and records nothing."""
+    import datetime as dt
+
+    from homecrm.store.models import Payment
+
+    doc_id = _unpaid(demo_db)
+    with demo_db.read() as session:
+        issued = session.get(RentDocument, doc_id).issued_on
+        before = session.scalar(select(func.count(Payment.id)))
+    at = page("pages/receipts.py", **{"receipts.month": None, "receipts.document": doc_id})
+    date_field = at.date_input(key=f"payment-{doc_id}.date")
+    assert date_field.min <= dt.date(2001, 1, 1)  # no range the browser would enforce on its own
+    date_field.set_value(issued - dt.timedelta(days=30))
+    button(at, "Enregistrer le paiement").click()
+    at.run()
+    no_exception(at)
+    with demo_db.read() as session:
+        assert session.scalar(select(func.count(Payment.id))) == before
+    assert any("date" in plain(e.value).lower() for e in at.error)

@@ -86,3 +86,26 @@ def test_next_number_setting_moves_the_counter_but_never_backwards(db, frozen_to
     with db.read() as session:
         assert session.scalar(select(NumberCounter.next_value)) == 26
         assert {d.number for d in session.scalars(select(RentDocument))} == {"QUI-000001", "QUI-025"}
+
+
+def test_a_new_format_continues_from_the_next_number(db, frozen_today):
+    """Switching from 000001 to YYYY/000001 mid-year continues the series (2026/003 after 000002);
+    the yearly counter still restarts next January; a number typed with the change wins."""
+    with db.write() as session:
+        lease = make_lease(session)
+        for month in (1, 2):
+            doc = create_draft(session, lease_id=lease.id, month=Month(2026, month), actor=ACTOR)
+            issue_document(session, document_id=doc.id, actor=ACTOR)
+        save_section(session, ReceiptSettings, {"number_format": "year/number", "padding": 3}, actor=ACTOR)
+        march = create_draft(session, lease_id=lease.id, month=Month(2026, 3), actor=ACTOR)
+        assert issue_document(session, document_id=march.id, actor=ACTOR).number == "QUI-2026/003"
+        jan = create_draft(session, lease_id=lease.id, month=Month(2027, 1), actor=ACTOR)
+        assert issue_document(session, document_id=jan.id, on=date(2027, 1, 2), actor=ACTOR).number == "QUI-2027/001"
+    with db.write() as session:
+        save_section(session, ReceiptSettings, {"number_format": "number-yy", "next_number": 40}, actor=ACTOR)
+        april = create_draft(session, lease_id=lease.id, month=Month(2026, 4), actor=ACTOR)
+        assert issue_document(session, document_id=april.id, actor=ACTOR).number == "QUI-040-26"
+    with db.write() as session:  # back to plain numbers: never a number that format already gave
+        save_section(session, ReceiptSettings, {"number_format": "number", "padding": 6}, actor=ACTOR)
+        may = create_draft(session, lease_id=lease.id, month=Month(2026, 5), actor=ACTOR)
+        assert issue_document(session, document_id=may.id, actor=ACTOR).number == "QUI-000041"

@@ -278,3 +278,20 @@ def test_assets_outside_the_bundle_are_never_fetched(tmp_path):
     html = f'<html><body><img src="{secret.as_uri()}"><img src="http://127.0.0.1:9/x.png">x</body></html>'
     data = renderer().render(html)
     assert not list(pdf_reader(data).pages[0].images)
+
+
+def test_a_renamed_tenant_is_on_the_next_pdf_and_unchanged_documents_are_not_rendered_again(db, docs):
+    """The renderer remembers recent PDFs by their HTML: a change that reaches the document gives a
+    new PDF at once; the same document asked again is the remembered one."""
+    from homecrm.render.pdf import renderer
+
+    doc_id = docs["residential"]
+    first = pdf(db, doc_id)
+    assert pdf(db, doc_id) is first  # remembered, not rendered again
+    with db.write() as session:
+        session.get(RentDocument, doc_id).customer.first_name = "Hugo"
+    text = pdf_text(pdf(db, doc_id))
+    assert "Hugo Dupont" in text
+    html = "<p>batch</p>"
+    renderer().render(html, remember=False)
+    assert renderer().render(html, remember=False) is not renderer().render(html, remember=False)

@@ -73,3 +73,22 @@ def test_signature_on_credit_notes_follows_its_switch(db, docs):
     with db.write() as session:
         save_section(session, PdfSignatureSettings, {"on_credit_notes": False}, actor=ACTOR)
     assert _images(note_pdf()) == []
+
+
+def test_a_recu_with_bank_details_and_a_signature_stays_on_one_page(db, docs):
+    """The bank details sit beside the signature: "Fait à …" and the signature never end up alone
+    on a second page (the reçu of a partly paid month with transfer details, A4 portrait)."""
+    from homecrm.settings.sections import BankTransferSettings, PdfSettings
+
+    doc_id = docs["residential"]
+    _signature(db)
+    with db.write() as session:
+        save_section(session, BankTransferSettings, {"iban": "FR7630006000011234567890189", "bic": "AGRIFRPP",
+                                                     "account_holder": "SCI Les Tilleuls"}, actor=ACTOR)
+        save_section(session, PdfSettings, {"show_payments": True}, actor=ACTOR)
+        for day, amount in ((1, "100"), (2, "50"), (3, "25")):
+            record_payment(session, actor=ACTOR, document_id=doc_id, data={"amount": amount, "paid_on": date(2026, 3, day)})
+    reader = pdf_reader(_document(db, doc_id))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "IBAN" in text and "Fait à Lyon" in text and reader.pages[0].images

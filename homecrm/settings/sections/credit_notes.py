@@ -33,7 +33,7 @@ class CreditNoteSettings(SettingsSection):
     number_format: Literal["number", "year/number", "number-yy", "number/mm/yyyy"] = setting(
         "number",
         label=N_("Credit note number format"),
-        help=N_("Formats with the year restart at 1 each January."),
+        help=N_("A new format continues from the next number; formats with the year restart at 1 each January."),
         widget="select",
         choices=numbering.NUMBER_FORMATS,
     )
@@ -87,8 +87,6 @@ class CreditNoteSettings(SettingsSection):
     def save_computed(self, session: Session, before: CreditNoteSettings) -> None:
         from homecrm.store.models import CreditNote
 
-        if self.next_number == before.next_number:
-            return
-        period = numbering.counter_period(self.number_format, local_today(session))
-        used = numbering.highest_used(session, CreditNote, CREDIT_NOTE_SERIES, period)
-        numbering.set_next(session, CREDIT_NOTE_SERIES, period, self.next_number, highest_used=used)
+        numbering.save_next_number(session, CreditNote, CREDIT_NOTE_SERIES, before_format=before.number_format,
+                                   after_format=self.number_format, before_next=before.next_number,
+                                   after_next=self.next_number, today=local_today(session))
