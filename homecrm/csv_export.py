@@ -23,6 +23,13 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def unprotect(value: str) -> str:
+    """The text ``safe_cell`` protected, as it was (a file exported by homecrm imported again)."""
+    if value.startswith("'") and value[1:].startswith(_DANGEROUS) and not _NUMBER.fullmatch(value[1:]):
+        return value[1:]
+    return value
+
+
 def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")

@@ -21,6 +21,7 @@ from homecrm.ui.choice import keep_choice
 from homecrm.ui.db import factory, read
 from homecrm.ui.feedback import confirm_button, run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
+from homecrm.ui.once import just_done, run_once, submission_token, submit_key
 from homecrm.ui.page import page_setup
 from homecrm.ui.tags import tag_filter, tags_editor
 from homecrm.ui.text import md, md_lines
@@ -218,6 +219,21 @@ if can_edit:
     if kind == "closed":
         st.info(_("This ticket is closed: change its status to reply. A reply from the tenant reopens it."))
     reply_tab, tenant_tab = st.tabs([_("Reply"), _("Tenant's reply")])
+    def _reply(form: str = f"reply-{ticket_id}") -> None:
+        """A callback: it runs to its end even when a second click asks for another run."""
+        state = st.session_state
+        body = state.get(f"{form}.body", "")
+        if not body.strip() and just_done(form):
+            return  # the second click of a double click, on the form the first one emptied
+        uploads = [(f.name, f.getvalue()) for f in state.get(f"{form}.files") or []]
+        values = {"body": body, "status_id": state.get(f"{form}.status"), "email_tenant": bool(state.get(f"{form}.email"))}
+        run_once(form, (values, [name for name, _data in uploads]),
+                 lambda s, token: tk.staff_reply(s, actor=actor, ticket_id=ticket_id, files=uploads, submission=token,
+                                                 **values),
+                 success=lambda reply: reply.email_report)
+        deliver()
+
+    submission_token(f"reply-{ticket_id}")
     with reply_tab, st.form(f"reply-{ticket_id}", clear_on_submit=True):
         st.text_area(_("Your reply"), key=f"reply-{ticket_id}.body")
         show_field_error(f"reply-{ticket_id}", "body")
@@ -227,27 +243,27 @@ if can_edit:
         rcols[0].selectbox(_("Status after the reply"), after, index=after.index(default_after),
                            key=f"reply-{ticket_id}.status", format_func=lambda k: statuses[k][0] if k else _("Unchanged"))
         rcols[1].checkbox(_("E-mail the reply to the tenant"), value=True, key=f"reply-{ticket_id}.email")
-        reply_files = st.file_uploader(_("Attachments"), accept_multiple_files=True, key=f"reply-{ticket_id}.files",
-                                       max_upload_size=settings.max_attachment_mb)
-        if st.form_submit_button(_("Send the reply"), type="primary", disabled=kind == "closed"):
-            state = st.session_state
-            uploads = [(f.name, f.getvalue()) for f in reply_files or []]
-            run_action(lambda s: tk.staff_reply(s, actor=actor, ticket_id=ticket_id, body=state.get(f"reply-{ticket_id}.body", ""),
-                                                files=uploads, status_id=state.get(f"reply-{ticket_id}.status"),
-                                                email_tenant=bool(state.get(f"reply-{ticket_id}.email"))),
-                       success=_("Reply sent."), form=f"reply-{ticket_id}")
-            deliver()
-            st.rerun()
+        st.file_uploader(_("Attachments"), accept_multiple_files=True, key=f"reply-{ticket_id}.files",
+                         max_upload_size=settings.max_attachment_mb)
+        st.form_submit_button(_("Send the reply"), type="primary", disabled=kind == "closed", on_click=_reply,
+                              key=submit_key(f"reply-{ticket_id}"))
+
+    def _tenant_reply(form: str = f"tenant-reply-{ticket_id}") -> None:
+        body = st.session_state.get(f"{form}.body", "")
+        if not body.strip() and just_done(form):
+            return
+        run_once(form, body, lambda s, token: tk.customer_reply(s, actor=actor, ticket_id=ticket_id, body=body,
+                                                                submission=token),
+                 success=_("Tenant's reply recorded."))
+        deliver()
+
+    submission_token(f"tenant-reply-{ticket_id}")
     with tenant_tab, st.form(f"tenant-reply-{ticket_id}", clear_on_submit=True):
         st.caption(_("The tenant answered by e-mail, phone or letter: record it here."))
         st.text_area(_("The tenant's reply"), key=f"tenant-reply-{ticket_id}.body")
         show_field_error(f"tenant-reply-{ticket_id}", "body")
-        if st.form_submit_button(_("Record the tenant's reply")):
-            body = st.session_state.get(f"tenant-reply-{ticket_id}.body", "")
-            run_action(lambda s: tk.customer_reply(s, actor=actor, ticket_id=ticket_id, body=body),
-                       success=_("Tenant's reply recorded."), form=f"tenant-reply-{ticket_id}")
-            deliver()
-            st.rerun()
+        st.form_submit_button(_("Record the tenant's reply"), on_click=_tenant_reply,
+                              key=submit_key(f"tenant-reply-{ticket_id}"))
 
 if may_delete:
     confirm_button(_("Delete the ticket"), key=f"ticket.{ticket_id}.delete",

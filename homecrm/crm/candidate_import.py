@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from homecrm import clock, validation
 from homecrm.errors import ValidationError
+from homecrm.csv_export import unprotect
 from homecrm.i18n import N_, _
 from homecrm.inputs import _money_before
 from homecrm.security.principal import PermissionDenied, Principal, require
@@ -407,7 +408,8 @@ def _records(csv_file: CsvFile, mapping: list[str | None]) -> Iterator[tuple[int
             number += 1
             if not any(cell.strip() for cell in row):
                 continue
-            yield number, {name: row[i] for i, name in columns if i < len(row)}
+            # "'=…" is how our own exports protect a cell from spreadsheet formulas: imported as it was
+            yield number, {name: unprotect(row[i]) for i, name in columns if i < len(row)}
     except csv.Error as exc:
         raise ImportError_(_("This file cannot be read as CSV near row {row}: {error}.").format(
             row=number + 1, error=exc), field="file") from None

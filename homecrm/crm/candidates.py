@@ -74,6 +74,9 @@ def _parse(session: Session, data: dict[str, Any]) -> CandidateInput:
     parsed = parse_input(CandidateInput, data, context={"default_country": country})
     if not (parsed.last_name or parsed.first_name or parsed.email or parsed.phone):
         raise ValidationError(_("Give at least a name, an e-mail or a phone number."), field="last_name")
+    if parsed.last_contact is not None and parsed.last_contact > local_today(session):
+        # as the import says: a contact yet to come would make the board's ages and sorting lie
+        raise ValidationError(_("The last contact cannot be in the future."), field="last_contact")
     return parsed
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic import ValidationError as PydanticValidationError
@@ -369,6 +369,10 @@ def parse_cli_value(cls: type[SettingsSection], name: str, text: str) -> Any:
     if getattr(annotation, "__origin__", None) is list:
         # "email,phone" (or an empty value for none)
         return [item.strip() for item in text.replace(";", ",").split(",") if item.strip()]
+    if get_origin(annotation) is Literal and all(isinstance(arg, int) for arg in get_args(annotation)):
+        # a choice among numbers (rounding steps, first day of the week): "15" means 15
+        stripped = text.strip()
+        return int(stripped) if stripped.lstrip("-").isdigit() else text
     return text
 
 

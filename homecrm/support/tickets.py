@@ -208,9 +208,15 @@ def _body(text: str) -> str:
 
 
 def staff_reply(session: Session, *, actor: Principal, ticket_id: int, body: str, files: list[tuple[str, bytes]] = (),
-                status_id: int | None = None, email_tenant: bool = True) -> TicketReply:
-    """A staff answer; the ticket then takes ``status_id`` or the setting's status after a staff reply."""
+                status_id: int | None = None, email_tenant: bool = True, submission: str | None = None) -> TicketReply:
+    """A staff answer; the ticket then takes ``status_id`` or the setting's status after a staff reply.
+
+    ``reply.email_report`` (not stored) says whether the tenant gets it by e-mail, or why not.
+    ``submission``: the form's one-time token (a double click records one reply)."""
+    from homecrm.billing.payments import claim_submission
+
     require(session, actor, "tickets", "edit")
+    claim_submission(session, submission, _(DOUBLE_REPLY))
     settings = _enabled(session)
     ticket = get_ticket(session, ticket_id, actor=actor)
     if ticket.status.kind == "closed":
@@ -229,30 +235,40 @@ def staff_reply(session: Session, *, actor: Principal, ticket_id: int, body: str
     if target is not None:
         _set_status(session, ticket, target)
     ticket.last_reply_at = clock.now()
-    if email_tenant:
-        _email_tenant(session, ticket, reply, actor)
+    reply.email_report = _email_tenant(session, ticket, reply, actor) if email_tenant else _("Reply saved.")
     session.flush()
     return reply
 
 
-def _email_tenant(session: Session, ticket: Ticket, reply: TicketReply, actor: Principal) -> None:
-    from homecrm.notify.staff import queue_staff_email
+DOUBLE_REPLY = N_("This reply was already recorded by this form (double click?): it was recorded only once.")
+
+
+def _email_tenant(session: Session, ticket: Ticket, reply: TicketReply, actor: Principal) -> str:
+    """Queue the reply to the tenant; returns what the landlord should be told."""
+    from homecrm.notify.staff import email_configured, queue_staff_email
 
     contact = session.get(Contact, ticket.contact_id) if ticket.contact_id else None
     customer = session.get(Customer, ticket.customer_id)
     address = (contact.email if contact and contact.email else customer.email if customer else "")
-    if address:
-        for entry in queue_staff_email(session, kind="ticket_reply_tenant", to=[address],
-                                       subject=_("Re: {subject} [ticket #{id}]").format(subject=ticket.subject,
-                                                                                       id=ticket.id),
-                                       body=reply.body, created_by_id=actor.user_id):
-            entry.customer_id = ticket.customer_id
+    if not address:
+        return _("Reply saved, not e-mailed: the tenant has no e-mail address.")
+    if not email_configured(session):
+        return _("Reply saved, not e-mailed: e-mail is not set up (Settings > E-mail (SMTP)).")
+    for entry in queue_staff_email(session, kind="ticket_reply_tenant", to=[address],
+                                   subject=_("Re: {subject} [ticket #{id}]").format(subject=ticket.subject,
+                                                                                   id=ticket.id),
+                                   body=reply.body, created_by_id=actor.user_id):
+        entry.customer_id = ticket.customer_id
+    return _("Reply saved and e-mailed to {address}.").format(address=address)
 
 
 def customer_reply(session: Session, *, actor: Principal, ticket_id: int, body: str,
-                   files: list[tuple[str, bytes]] = ()) -> TicketReply:
+                   files: list[tuple[str, bytes]] = (), submission: str | None = None) -> TicketReply:
     """The tenant's answer (received by e-mail or phone, recorded by staff); it reopens a closed ticket."""
+    from homecrm.billing.payments import claim_submission
+
     require(session, actor, "tickets", "edit")
+    claim_submission(session, submission, _(DOUBLE_REPLY))
     settings = _enabled(session)
     ticket = get_ticket(session, ticket_id, actor=actor)
     reply = TicketReply(body=_body(body), author_id=actor.user_id, from_customer=True)

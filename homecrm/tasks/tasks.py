@@ -288,9 +288,14 @@ def remove_checklist_item(session: Session, *, actor: Principal, item_id: int) -
     session.flush()
 
 
-def add_comment(session: Session, *, actor: Principal, task_id: int, body: str) -> TaskComment:
-    """Anyone who sees the task may comment on it."""
+def add_comment(session: Session, *, actor: Principal, task_id: int, body: str,
+                submission: str | None = None) -> TaskComment:
+    """Anyone who sees the task may comment on it (``submission``: the form's one-time token)."""
+    from homecrm.billing.payments import claim_submission
+
     task = get_task(session, task_id, actor=actor)
+    claim_submission(session, submission, _("This comment was already recorded by this form (double click?): it "
+                                            "was recorded only once."))
     body = (body or "").strip()
     if not body:
         raise ValidationError(_("Write the comment."), field="body")

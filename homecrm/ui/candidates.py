@@ -135,10 +135,10 @@ def _dialog_body(actor: Principal, choices: BoardChoices, mode: str, candidate_i
             close_dialog()
         st.rerun()
     if mode == "edit":
-        _dialog_actions(actor, candidate_id, converted)
+        _dialog_actions(actor, candidate_id, converted, locked)
 
 
-def _dialog_actions(actor: Principal, candidate_id: int, converted: bool) -> None:
+def _dialog_actions(actor: Principal, candidate_id: int, converted: bool, locked: bool) -> None:
     cols = st.columns(2)
     if not converted and actor.can("tenants", "create"):
         if cols[0].button(_("Convert into a tenant"), key=f"{FORM}.convert", icon=":material/how_to_reg:"):
@@ -148,7 +148,7 @@ def _dialog_actions(actor: Principal, candidate_id: int, converted: bool) -> Non
     if not converted and actor.can("tenants", "view_own"):
         _link_existing(actor, candidate_id)
     if actor.can("candidates", "delete"):
-        with cols[1].popover(_("Delete"), icon=":material/delete:"):
+        with cols[1].popover(_("Delete"), icon=":material/delete:", disabled=locked):
             st.write(_("Delete this candidate for good?"))
             if st.button(_("Confirm"), key=f"{FORM}.delete", type="primary"):
                 if run_action(lambda s: delete_candidate(s, actor=actor, candidate_id=candidate_id) or True,

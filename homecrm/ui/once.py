@@ -10,6 +10,7 @@ one; an identical one is refused once, and goes through if the user submits it a
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -28,6 +29,17 @@ def _keys(form: str) -> tuple[str, str, str]:
 
 def _fingerprint_key(form: str) -> str:
     return f"{form}.__token_values"
+
+
+def _done_key(form: str) -> str:
+    return f"{form}.__done_at"
+
+
+def just_done(form: str, seconds: float = 3.0) -> bool:
+    """The form was recorded a moment ago: an empty submission now is the second click of a double
+    click on a form that cleared itself (``clear_on_submit``), to be ignored rather than refused."""
+    done = st.session_state.get(_done_key(form))
+    return done is not None and time.monotonic() - done < seconds
 
 
 def submit_key(form: str) -> str:
@@ -61,6 +73,7 @@ def run_once(form: str, values: object, action: Callable[[Session, str], T], **k
     if result is not None:
         state[used_key] = token
         state[_fingerprint_key(form)] = fingerprint
+        state[_done_key(form)] = time.monotonic()
     else:
         with reading() as session:
             if submission_used(session, token):  # refused as a repeat: the next submission is new

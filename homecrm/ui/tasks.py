@@ -33,6 +33,7 @@ from homecrm.tasks.tasks import (
 )
 from homecrm.tasks.timesheets import hours_text
 from homecrm.ui.db import read
+from homecrm.ui.once import just_done, run_once, submission_token, submit_key
 from homecrm.ui.feedback import clear_field_errors, field_errors, run_action, show_field_error, show_flashes
 from homecrm.ui.cards import card_html
 from homecrm.ui.text import md, md_lines
@@ -261,11 +262,16 @@ def _comments(actor: Principal, task_id: int, comments: list, fmt: Formats) -> N
                         run_action(lambda s: delete_comment(s, actor=actor, comment_id=comment_id),
                                    success=_("Comment deleted."))
                         st.rerun()
-    with st.form(f"{FORM}.comment", clear_on_submit=True, border=False):
+    form = f"{FORM}.comment"
+    submission_token(form)
+    with st.form(form, clear_on_submit=True, border=False):
         st.text_area(_("New comment"), key="task.comment.body")
-        if st.form_submit_button(_("Comment")):
+        if st.form_submit_button(_("Comment"), key=submit_key(form)):
             body = st.session_state.get("task.comment.body", "")
-            run_action(lambda s: add_comment(s, actor=actor, task_id=task_id, body=body), success=_("Comment added."))
+            if body.strip() or not just_done(form):  # else: the second click of a double click
+                run_once(form, body, lambda s, token: add_comment(s, actor=actor, task_id=task_id, body=body,
+                                                                  submission=token),
+                         success=_("Comment added."))
             st.rerun()
 
 

@@ -119,7 +119,7 @@ def test_converted_card_is_locked_for_staff(db, page):
 
     with db.write() as session:
         role = save_role(session, actor=ACTOR, name="Leads", description="",
-                         permissions=[("candidates", r) for r in ("view", "create", "edit")])
+                         permissions=[("candidates", r) for r in ("view", "create", "edit", "delete")])
         create_user(session, actor=ACTOR, data={"name": "Sam", "email": "sam@example.fr", "role_id": role.id},
                     password="a-long-password-1").must_change_password = False
         cid = create_candidate(session, actor=ACTOR, data={"last_name": "Locked"}).id
@@ -127,6 +127,19 @@ def test_converted_card_is_locked_for_staff(db, page):
     at = page("pages/candidates.py", user="sam@example.fr")
     no_exception(at)
     assert at.selectbox(key=f"card.{cid}.move").disabled
+    at = page("pages/candidates.py", user="sam@example.fr", **{"candidates.dialog": ("edit", cid)})
+    no_exception(at)
+    popovers = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None and type(proto).__name__ == "Block" and proto.WhichOneof("type") == "popover":
+            popovers.append(proto.popover)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    assert popovers and all(p.disabled for p in popovers)  # "Delete" too, like "Save"
 
 
 def test_list_view_filters_and_exports(db, page):

@@ -224,3 +224,70 @@ def test_the_server_accepts_the_largest_upload_a_setting_allows():
     support_max = next(m.le for m in SupportSettings.model_fields["max_attachment_mb"].metadata if hasattr(m, "le"))
     assert server_mb >= support_max
     assert server_mb * 1024 * 1024 >= candidate_import.MAX_BYTES
+
+
+def _ticket(db, email: str = "dupont@exemple.fr") -> int:
+    with db.write() as session:
+        tenant = create_customer(session, actor=ACTOR, data={"last_name": "Dupont", "email": email})
+        return tk.open_ticket(session, actor=ACTOR, data={"subject": "Fuite", "customer_id": tenant.id,
+                                                          "body": "L'évier fuit."}).id
+
+
+def _replies(db) -> list[str]:
+    with db.read() as session:
+        return list(session.scalars(select(TicketReply.body).order_by(TicketReply.id)))
+
+
+def test_a_double_clicked_reply_is_recorded_once_without_a_false_error(db, page):
+    """The second click of a double click arrives on the emptied form: ignored, not "write the reply";
+    the same submission sent twice is recorded once (one-time token)."""
+    ticket_id = _ticket(db)
+    at = page("pages/tickets.py", **{"tickets.selected": ticket_id})
+    at.text_area(key=f"reply-{ticket_id}.body").input("Le plombier passe jeudi.")
+    button(at, "Envoyer la réponse").click()
+    at.run()
+    button(at, "Envoyer la réponse").click()  # the form is empty now
+    at.run()
+    no_exception(at)
+    assert _replies(db) == ["L'évier fuit.", "Le plombier passe jeudi."]
+    assert not at.error, [e.value for e in at.error]
+    with db.write() as session:  # the same form render submitted twice (token claimed once)
+        tk.staff_reply(session, actor=ACTOR, ticket_id=ticket_id, body="Bis", submission="tok-1")
+    import pytest
+
+    from homecrm.billing.payments import DuplicateSubmission
+
+    with pytest.raises(DuplicateSubmission), db.write() as session:
+        tk.staff_reply(session, actor=ACTOR, ticket_id=ticket_id, body="Bis", submission="tok-1")
+    assert _replies(db).count("Bis") == 1
+
+
+def test_the_reply_says_whether_the_tenant_was_emailed(db, page):
+    """E-mail not set up, or no address: the reply is saved and the page says it was not e-mailed."""
+    ticket_id = _ticket(db)
+    at = page("pages/tickets.py", **{"tickets.selected": ticket_id})
+    at.text_area(key=f"reply-{ticket_id}.body").input("Bien reçu.")
+    button(at, "Envoyer la réponse").click()
+    at.run()
+    no_exception(at)
+    assert any("pas envoyée par e-mail" in plain(s.value) and "SMTP" in plain(s.value) for s in at.success), \
+        [plain(s.value) for s in at.success]
+    silent = _ticket(db, email="")
+    with db.write() as session:
+        reply = tk.staff_reply(session, actor=ACTOR, ticket_id=silent, body="Bien reçu.")
+        assert "adresse e-mail" in reply.email_report
+
+
+def test_a_double_clicked_comment_is_recorded_once_without_a_false_error(db, page):
+    with db.write() as session:
+        task_id = create_task(session, actor=ACTOR, data={"title": "État des lieux"}).id
+    at = page("pages/tasks.py", **{"tasks.dialog": ("edit", task_id)})
+    at.text_area(key="task.comment.body").input("Clés remises")
+    button(at, "Commenter").click()
+    at.run()
+    button(at, "Commenter").click()
+    at.run()
+    no_exception(at)
+    with db.read() as session:
+        assert [c.body for c in session.get(Task, task_id).comments] == ["Clés remises"]
+    assert not at.error, [e.value for e in at.error]

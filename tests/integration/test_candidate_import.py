@@ -331,3 +331,15 @@ def test_leads_cli_dry_run_date_format_all_or_nothing_and_json_listing(db, tmp_p
     assert {"property", "notes", "lost_reason", "tenant_id", "converted_on"} <= set(listed[0])
     assert main(["leads", "list"]) == 0
     assert "Lefèvre" in capsys.readouterr().out
+
+
+def test_cells_our_exports_protected_come_back_as_they_were(db):
+    """The list export writes "=cmd" as "'=cmd" (no spreadsheet formula); imported again, it is "=cmd"."""
+    from homecrm.csv_export import safe_cell
+
+    rows = [[safe_cell("=cmd|' /C calc'!A0"), "Formule", "", "", "", "", "", "", safe_cell("+ rappeler lundi")],
+            ["'Alain", "Apostrophe", "", "", "", "", "", "", "'-5"]]  # a number is never protected: stays as typed
+    run(db, csv_bytes(";", "utf-8", rows=rows))
+    got = {r[1]: r for r in records(db)}
+    assert got["Formule"][0] == "=cmd|' /C calc'!A0" and got["Formule"][8] == "+ rappeler lundi"
+    assert got["Apostrophe"][0] == "'Alain" and got["Apostrophe"][8] == "'-5"

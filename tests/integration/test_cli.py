@@ -137,6 +137,16 @@ def test_settings_show_and_set(db, capsys):
     assert "company.info_format = {company_name}\\n{address}" in "\n".join(lines)
 
 
+@pytest.mark.parametrize(("key", "value"), [("tasks.timer_rounding", "15"), ("tasks.timer_rounding", "0"),
+                                            ("calendar.first_day", "0")])
+def test_settings_set_takes_a_number_among_listed_choices(db, capsys, key, value):
+    code, out, err = run(capsys, "settings", "set", key, value)
+    assert code == 0, err
+    assert out.strip() == f"{key} = {value}"
+    code, _out, err = run(capsys, "settings", "set", key, "7")
+    assert code == 2 and key in err
+
+
 def test_a_command_group_alone_prints_its_help(db, capsys):
     for group in (("settings",), ("receipts",), ()):
         code, out, err = run(capsys, *group)
