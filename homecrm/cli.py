@@ -333,14 +333,22 @@ def receipts_generate(ctx: Context, month_text: str) -> None:
     """Issue the month's document for every active lease (numbered; running twice adds nothing)."""
     from homecrm.billing.documents import generate_month
 
+    from homecrm.billing.periods import Month
+    from homecrm.settings.local_time import local_today
+
     month = _month(month_text)
     with ctx.session(write=True) as session:
         result = generate_month(session, actor=ctx.actor(session), month=month)
+        past = month.first < Month.of(local_today(session)).first
     click.echo(
         _("{created} document(s) issued for {month}; {existing} already existed.").format(
             created=len(result.created), month=str(month), existing=result.existing
         )
     )
+    if past and result.created:
+        # Said on stderr too, so that a cron job's mail shows it: numbered for good, overdue at once.
+        click.echo(_("homecrm: warning: {month} is over: these documents are overdue already and can only be "
+                     "cancelled by a credit note.").format(month=str(month)), err=True)
 
 
 @receipts.command("list")

@@ -62,8 +62,9 @@ total = sum((r.amount for r in rows), start=on_time.on_time * 0)
 
 metrics = st.columns(4)
 metrics[0].metric(_("Collected"), fmt.money(total, currency),
-                  help=_("Money actually received, including the part kept as tenants' credit."))
-metrics[1].metric(_("Payments"), str(len(rows)))
+                  help=_("Money actually received, including the part kept as tenants' credit, minus what was "
+                         "refunded to tenants (listed below as negative amounts)."))
+metrics[1].metric(_("Payments"), str(sum(1 for r in rows if r.kind != "refund")))
 metrics[2].metric(_("Paid late"), f"{fmt.number(on_time.late_share, 1)} %")
 metrics[3].metric(_("Still owed (overdue)"), fmt.money(sum(buckets.values(), start=total * 0), currency))
 

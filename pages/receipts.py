@@ -77,11 +77,20 @@ tag = tag_filter(top[3], "receipts.tag")
 
 with top[4]:
     st.write("")
-    if month is not None and st.button(
-        _("Issue the documents of {month}").format(month=fmt.month(month.first)),
-        type="primary", key="receipts.generate", icon=":material/playlist_add:",
-        disabled=not actor.can("documents", "create"),
-    ):
+    issue = False
+    if month is not None:
+        label = _("Issue the documents of {month}").format(month=fmt.month(month.first))
+        if month.first < current.first:
+            # Numbered for good and late at once: a past month is issued only after saying so.
+            with st.popover(label, icon=":material/playlist_add:", disabled=not actor.can("documents", "create")):
+                st.markdown(md(_("{month} is over: its documents will be numbered now and be overdue at once. An issued "
+                                 "document is never deleted, only cancelled by a credit note.").format(
+                    month=fmt.month(month.first).capitalize())))
+                issue = st.button(_("Issue them"), type="primary", key="receipts.generate")
+        else:
+            issue = st.button(label, type="primary", key="receipts.generate", icon=":material/playlist_add:",
+                              disabled=not actor.can("documents", "create"))
+    if issue:
         bar = st.progress(0.0, text=_("Issuing documents…"))
 
         def _progress(done: int, total: int) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 from homecrm.billing.money import ZERO
 from homecrm.i18n import N_, _, get_language
 from homecrm.security.principal import Principal, require
-from homecrm.store.models import Customer, CustomerCredit, Lease, Payment, Property, RentDocument, Unit
+from homecrm.store.models import CreditNote, Customer, CustomerCredit, Lease, Payment, Property, RentDocument, Unit
 from homecrm.store.text import sort_key
 
 AGEING_BUCKETS = ("0-30", "31-60", "61-90", "90+")
@@ -53,11 +53,11 @@ class PaymentRow:
     property_id: int
     document: str
     due_date: date
-    kind: str = "payment"  # payment, or "credit": received and kept as the tenant's credit
+    kind: str = "payment"  # payment; "credit": received and kept as the tenant's credit; "refund": paid back (< 0)
 
     @property
     def days_late(self) -> int:
-        return max((self.paid_on - self.due_date).days, 0)
+        return max((self.paid_on - self.due_date).days, 0) if self.kind == "payment" else 0
 
     @property
     def on_time(self) -> bool:
@@ -93,6 +93,9 @@ def payment_rows(
         for p in session.scalars(stmt).unique()
     ]
     rows += _credit_rows(session, first=first, last=last, property_id=property_id, customer_id=customer_id, mode=mode)
+    if timing is None:  # money paid back is neither on time nor late
+        rows += _refund_rows(session, first=first, last=last, property_id=property_id, customer_id=customer_id,
+                             mode=mode)
     rows.sort(key=lambda r: (r.paid_on, r.kind, r.id))
     if currency:
         rows = [r for r in rows if r.currency == currency]
@@ -100,6 +103,33 @@ def payment_rows(
         rows = [r for r in rows if r.on_time]
     elif timing == "late":
         rows = [r for r in rows if not r.on_time]
+    return rows
+
+
+def _refund_rows(session: Session, *, first: date, last: date, property_id: int | None, customer_id: int | None,
+                 mode: str | None) -> list[PaymentRow]:
+    """Money paid back to tenants by a credit note (a negative amount, dated the day it was paid)."""
+    stmt = (
+        select(CreditNote).join(CreditNote.document).join(RentDocument.lease).join(Lease.unit)
+        .options(joinedload(CreditNote.document).joinedload(RentDocument.customer),
+                 joinedload(CreditNote.document).joinedload(RentDocument.lease).joinedload(Lease.unit)
+                 .joinedload(Unit.property))
+        .where(CreditNote.state == "issued", CreditNote.refunded > 0, CreditNote.refund_date >= first,
+               CreditNote.refund_date <= last)
+    )
+    if property_id is not None:
+        stmt = stmt.where(Unit.property_id == property_id)
+    if customer_id is not None:
+        stmt = stmt.where(CreditNote.customer_id == customer_id)
+    if mode:
+        stmt = stmt.where(CreditNote.refund_mode == mode)
+    rows = []
+    for note in session.scalars(stmt).unique():
+        doc = note.document
+        rows.append(PaymentRow(note.id, note.refund_date, -note.refunded, note.currency, note.refund_mode,
+                               note.number or "", doc.customer.display_name, doc.customer_id,
+                               doc.lease.unit.property.name, doc.lease.unit.property_id, doc.number or "",
+                               doc.due_date, kind="refund"))
     return rows
 
 
@@ -159,7 +189,9 @@ class Punctuality:
 
 
 def punctuality(rows: list[PaymentRow]) -> Punctuality:
-    return Punctuality(sum((r.amount for r in rows if r.on_time), ZERO), sum((r.amount for r in rows if not r.on_time), ZERO))
+    received = [r for r in rows if r.kind != "refund"]
+    return Punctuality(sum((r.amount for r in received if r.on_time), ZERO),
+                       sum((r.amount for r in received if not r.on_time), ZERO))
 
 
 def ageing(
@@ -203,6 +235,8 @@ def mode_label(code: str) -> str:
 
 
 def document_label(row: PaymentRow) -> str:
+    if row.kind == "refund":
+        return _("Refund of {number} ({note})").format(number=row.document, note=row.reference)
     return row.document if row.kind == "payment" else _("Kept as the tenant's credit")
 
 

@@ -35,12 +35,15 @@ def currencies_in_use(session: Session) -> list[str]:
 
 
 def month_figures(session: Session, month: Month, *, actor: Principal, currency: str = "EUR") -> MonthFigures:
-    """Due = total of the month's issued documents in ``currency``; collected = what was paid on them so far."""
+    """Due = what the month's issued documents in ``currency`` ask (credit notes deducted); collected =
+    what was paid on them so far and kept (refunds and sums moved to the tenant's credit deducted)."""
     require(session, actor, "reports", "view")
-    due, collected, count, paid = session.execute(
+    total, credited, paid_in, returned, count, paid = session.execute(
         select(
             func.coalesce(func.sum(RentDocument.total), 0),
+            func.coalesce(func.sum(RentDocument.amount_credited), 0),
             func.coalesce(func.sum(RentDocument.amount_paid), 0),
+            func.coalesce(func.sum(RentDocument.amount_returned), 0),
             func.count(RentDocument.id),
             func.coalesce(func.sum(case((RentDocument.payment_status == "paid", 1), else_=0)), 0),
         ).where(
@@ -53,8 +56,8 @@ def month_figures(session: Session, month: Month, *, actor: Principal, currency:
     # SUM keeps the column's type: the store converts the integer minor units back to Decimal.
     return MonthFigures(
         month=month,
-        due=Decimal(due),
-        collected=Decimal(collected),
+        due=Decimal(total) - Decimal(credited),
+        collected=Decimal(paid_in) - Decimal(returned),
         documents=count,
         paid_documents=int(paid),
     )

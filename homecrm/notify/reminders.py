@@ -3,7 +3,8 @@
 ``plan_reminders(now)`` decides, without sending anything, which messages are due:
   - due notice: from ``due_notice_days`` before the due date until the due date, once;
   - overdue notice: the day after the due date, then every ``overdue_every_days``, at most
-    ``overdue_max`` times (a missed run sends the current occurrence only, not a backlog);
+    ``overdue_max`` times (a missed run sends the current occurrence only, not a backlog; a debt
+    past the last occurrence that was never reminded gets that last one);
   - payment confirmation: once per sum received (credit uses excluded; one message for a sum spread
     over several documents), within three days of its recording;
   - lease end: from ``lease_end_days`` before the end date, once.
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from homecrm import clock
 from homecrm.billing.documents import documents_for_render
 from homecrm.billing.exports import _link_url
+from homecrm.billing.payments import credit_uses
 from homecrm.errors import HomecrmError
 from homecrm.i18n import N_, _
 from homecrm.notify.messages import document_values, recipients_of
@@ -189,6 +191,8 @@ def plan_reminders(session: Session, *, actor: Principal, now: datetime | None =
         select(RentDocument).where(RentDocument.state == "issued", RentDocument.payment_status != "paid")
         .options(selectinload(RentDocument.customer).selectinload(Customer.contacts))
     ).all()
+    reminded = {int(key.split(":")[1][3:]) for key in session.scalars(
+        select(MessageLog.key).where(MessageLog.key.like("overdue_notice:doc%")))}
     for doc in open_docs:
         if doc.balance <= 0:
             continue
@@ -199,7 +203,11 @@ def plan_reminders(session: Session, *, actor: Principal, now: datetime | None =
         elif days >= 1:
             occurrence = 1 + (days - 1) // reminders.overdue_every_days
             if occurrence > reminders.overdue_max:
-                continue
+                if doc.id in reminded:
+                    continue
+                # Never reminded (overdue reminders switched on after its window, runs missed): one
+                # reminder, the last of the series, rather than silence on a debt still owed.
+                occurrence = reminders.overdue_max
             kind, key = "overdue_notice", f"overdue_notice:doc{doc.id}:{occurrence}"
             subject_t, body_t = templates.overdue_subject, templates.overdue_body
         else:
@@ -227,12 +235,18 @@ def plan_reminders(session: Session, *, actor: Principal, now: datetime | None =
             doc = docs[-1]
             values = document_values(doc, ctx)
             sms_values = document_values(doc, ctx, for_sms=True)
-            if len(docs) > 1:
-                fmt = Formats.from_settings(ctx.finance, ctx.localization, ctx.language_for(doc.customer.language))
-                numbers = ", ".join(d.number or "" for d in docs)
-                balance = fmt.money(sum((d.balance for d in docs), start=doc.balance * 0), doc.currency)
-                values |= {"invoice_number": numbers, "balance": balance}
-                sms_values |= {"invoice_number": sms_amount(numbers), "balance": sms_amount(balance)}
+            fmt = Formats.from_settings(ctx.finance, ctx.localization, ctx.language_for(doc.customer.language))
+            # What this sum was (its excess kept as credit included) and what was left right after it:
+            # a later payment does not make an earlier confirmation say "nothing left".
+            last = max(p.id for p in group)
+            left = sum((d.balance + sum((p.amount for p in d.payments if p.id > last), doc.balance * 0)
+                        for d in docs), doc.balance * 0)
+            received = sum((p.amount for p in group), doc.balance * 0) + credit_uses(session, [p.id for p in group])[2]
+            extra = {"invoice_number": ", ".join(d.number or "" for d in docs), "balance": fmt.money(left, doc.currency),
+                     "payment_amount": fmt.money(received, doc.currency),
+                     "payment_date": fmt.date(min(p.paid_on for p in group))}
+            values |= extra
+            sms_values |= {key: sms_amount(value) for key, value in extra.items()}
             add("payment_confirmation", f"payment:{group[0].id}", doc.customer, values, sms_values,
                 subject_t=templates.payment_subject, body_t=templates.payment_body, document_id=doc.id)
 

@@ -14,7 +14,10 @@ from homecrm.ui.db import reading
 from homecrm.ui.feedback import field_errors, run_action, show_field_error, show_flashes
 
 FORM = "sms-triggers"
-WAITING = {"estimates": N_("Estimates"), "proposals": N_("Proposals"), "e-sign": N_("E-sign"), "calendar": N_("Calendar")}
+WAITING = {"estimates": N_("Estimates"), "proposals": N_("Proposals"), "e-sign": N_("E-sign")}
+# Waits that are not a missing module, said as they are.
+WAITING_NOTES = {"staff-phones": N_("Stored, not sent yet: staff accounts have no phone number. Calendar reminders "
+                                    "reach staff by e-mail.")}
 
 
 def _key(name: str) -> str:
@@ -55,8 +58,9 @@ def sms_triggers_editor(actor: Principal) -> None:
             st.session_state.setdefault(_key(f"{name}_enabled"), getattr(current, f"{name}_enabled"))
             if waiting_for:
                 st.markdown(f"**{_(label)}**")
-                st.caption(_("Waiting for the {module} module: stored, not sent yet.").format(
-                    module=_(WAITING[waiting_for])))
+                st.caption(_(WAITING_NOTES[waiting_for]) if waiting_for in WAITING_NOTES else
+                           _("Waiting for the {module} module: stored, not sent yet.").format(
+                               module=_(WAITING[waiting_for])))
             else:
                 st.toggle(_(label), key=_key(f"{name}_enabled"))
             st.text_area(_("Text"), key=_key(name), height=90,

@@ -23,6 +23,7 @@ def _send(actor: Principal) -> None:
 
 def test_email_box(actor: Principal) -> None:
     st.subheader(_("Send a test e-mail"))
+    st.caption(_("The test uses the saved settings: save your changes above first."))
     st.caption(_("Microsoft OAuth 2.0 and Gmail OAuth 2.0 sign-in: not available yet."))
     cols = st.columns([3, 1])
     cols[0].text_input(_("Recipient"), key=KEY, placeholder="vous@exemple.fr")

@@ -236,3 +236,23 @@ def test_settings_form_only_saves_what_it_changed(db, page):
     with db.read() as session:
         company = load_section(session, CompanySettings)
     assert (company.city, company.zip_code) == ("Villeurbanne", "69100")
+
+
+def test_a_past_month_is_issued_only_after_confirming(db, page, frozen_today):
+    """A past month's documents are numbered for good and overdue at once: the button asks first."""
+    from homecrm.billing.periods import Month
+    from tests.factories import make_lease
+
+    with db.write() as session:
+        make_lease(session)
+    past = Month.of(frozen_today).shift(-1)
+    at = page("pages/receipts.py", **{"receipts.month": past})
+    no_exception(at)
+    # the button that issues is the popover's "Issue them", under the question
+    assert at.button(key="receipts.generate").label == "Les émettre"
+    assert any("numérotés maintenant" in plain(m.value) for m in at.markdown)
+    at.button(key="receipts.generate").click()
+    at.run()
+    no_exception(at)
+    with db.read() as session:
+        assert session.scalar(select(func.count(RentDocument.id))) == 1

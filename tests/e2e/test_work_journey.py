@@ -53,7 +53,7 @@ def test_task_timer_and_ticket(db, app_server, browser_page):
     page.get_by_text("Ticket ouvert.").wait_for()
     page.get_by_label("Votre réponse").fill("Le plombier passe jeudi.")
     page.get_by_role("button", name="Envoyer la réponse").click()
-    page.get_by_text("Réponse envoyée.").first.wait_for()
+    page.get_by_text("Réponse enregistrée").first.wait_for()  # not e-mailed: no SMTP in this test
     with db.read() as session:
         ticket_id = session.scalar(select(Ticket.id))
     choose(page, page.locator(f".st-key-ticket-{ticket_id}-status").get_by_role("combobox"), "Fermé")

@@ -106,3 +106,29 @@ def test_on_account_payment_pays_the_oldest_debts_first(db, doc_id):
                                                                        ("QUI-000002", Decimal("730.00"))]
         assert result.credit == Decimal("40.00")
         assert session.get(RentDocument, april).payment_status == "paid"
+
+
+def test_refunds_are_money_paid_out_in_the_payments_report_and_the_dashboard(db, doc_id):
+    """A refund is listed as a negative amount (with its credit note) and deducted from what was
+    collected — on the payments page and on the dashboard; it is neither on time nor late."""
+    from homecrm.billing.credit_notes import create_credit_note
+    from homecrm.billing.payment_reports import document_label, payment_rows, punctuality, to_csv
+    from homecrm.billing.reports import month_figures
+
+    with db.write() as session:
+        record_payment(session, actor=ACTOR, document_id=doc_id, data={"amount": "730", "paid_on": date(2026, 3, 5)})
+        note = create_credit_note(session, actor=ACTOR, document_id=doc_id,
+                                  data={"amount": "65.50", "kind": "refund", "reason": "Trop-perçu",
+                                        "refund_mode": "virement", "refund_date": date(2026, 3, 10)})
+        number = note.number
+    with db.read() as session:
+        rows = payment_rows(session, actor=ACTOR, first=date(2026, 3, 1), last=date(2026, 3, 31))
+        assert [(r.kind, r.amount) for r in rows] == [("payment", Decimal("730.00")), ("refund", Decimal("-65.50"))]
+        assert sum(r.amount for r in rows) == Decimal("664.50")
+        assert number in document_label(rows[1]) and rows[1].days_late == 0
+        assert punctuality(rows).late == 0 and punctuality(rows).on_time == Decimal("730.00")
+        assert "-65,50" in to_csv(rows).decode("utf-8-sig")
+        late_only = payment_rows(session, actor=ACTOR, first=date(2026, 3, 1), last=date(2026, 3, 31), timing="late")
+        assert late_only == []
+        figures = month_figures(session, Month(2026, 3), actor=ACTOR)
+        assert (figures.due, figures.collected) == (Decimal("664.50"), Decimal("664.50"))

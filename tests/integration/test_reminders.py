@@ -262,3 +262,39 @@ def test_payment_confirmation_when_recorded_late_and_once_for_a_spread_sum(db, w
         ("Alpha", "email"), ("Alpha", "sms"), ("Bravo", "email")]
     # four days later nothing more is planned
     assert _planned(db, _day(date(2026, 3, 6), 11), "payment_confirmation") == []
+
+
+def test_each_payment_confirmation_says_what_was_received_and_what_was_left_then(db, world):
+    """Two payments the same day: the first confirmation does not say "nothing left" because of the second."""
+    with clock.frozen(_day(date(2026, 3, 2), 9)), db.write() as session:
+        save_section(session, ReminderSettings, {"payment_email": True}, actor=ACTOR)
+        for amount in ("200.50", "529.50"):  # 730,00 € in all
+            record_payment(session, actor=ACTOR, document_id=world["docs"]["Bravo"],
+                           data={"amount": amount, "paid_on": date(2026, 3, 2)})
+    bodies = [p.body for p in _planned(db, _day(date(2026, 3, 2), 11), "payment_confirmation")]
+    assert len(bodies) == 2
+    bodies = [b.replace("\xa0", " ") for b in bodies]
+    assert "paiement de 200,50 € du 02/03/2026" in bodies[0] and "Reste à payer : 529,50 €" in bodies[0]
+    assert "paiement de 529,50 €" in bodies[1] and "Reste à payer : 0,00 €" in bodies[1]
+
+
+def test_a_due_notice_for_a_partly_paid_month_names_its_document_and_balance(db, world):
+    with clock.frozen(_day(date(2026, 2, 27), 9)), db.write() as session:
+        record_payment(session, actor=ACTOR, document_id=world["docs"]["Bravo"],
+                       data={"amount": "0.01", "paid_on": date(2026, 2, 27)})
+    notice = next(p for p in _planned(db, _day(date(2026, 2, 28)), "due_notice")
+                  if p.tenant == "Bravo" and p.channel == "email")
+    assert "Reste à payer : 729,99\xa0€" in notice.body and "Document joint : Reçu QUI-" in notice.body
+    assert "avis d'échéance" not in notice.body.lower()
+
+
+def test_an_overdue_debt_never_reminded_gets_one_reminder_when_reminders_come_late(db, world):
+    """Overdue reminders every 7 days, 3 at most: 40 days late and never reminded → the last one, once."""
+    late = _day(date(2026, 4, 14))
+    planned = [p for p in _planned(db, late, "overdue_notice") if p.tenant == "Alpha" and p.channel == "email"]
+    assert [p.key for p in planned] == [f"overdue_notice:doc{world['docs']['Alpha']}:3:email"]
+    with clock.frozen(late):
+        run_reminders(db.factory, actor=ACTOR, now=late)
+    with clock.frozen(_day(date(2026, 4, 21))):
+        again = run_reminders(db.factory, actor=ACTOR, now=_day(date(2026, 4, 21)))
+    assert [i for i in again.sent if i.tenant == "Alpha"] == []

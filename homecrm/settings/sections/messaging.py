@@ -18,6 +18,8 @@ LEASE_FIELDS = ("client_name", "company_name", "unit", "end_date")
 CREDIT_NOTE_FIELDS = ("client_name", "company_name", "credit_note_number", "invoice_number", "amount")
 STATEMENT_FIELDS = ("client_name", "company_name", "period", "balance")
 STAFF_FIELDS = ("staff_name", "description", "date")
+# A payment confirmation also says what was received, and when ({balance}: what was left after it).
+PAYMENT_FIELDS = (*DOCUMENT_FIELDS, "payment_amount", "payment_date")
 
 SMS_GATEWAYS = {"none": N_("No SMS"), "twilio": "Twilio"}
 NOT_AVAILABLE_GATEWAYS = ("Clickatell", "MSG91")
@@ -93,6 +95,7 @@ SAMPLE_VALUES = {
     "document_title": "Avis d'échéance", "amount": "650,00 €", "balance": "650,00 €", "due_date": "05/03/2026",
     "period": "mars 2026", "payment_link": "https://buy.stripe.com/test_abcdefgh", "unit": "Résidence - Apt 1",
     "end_date": "31/08/2026", "staff_name": "Julie", "description": "Visite", "date": "05/03/2026",
+    "payment_amount": "650,00 €", "payment_date": "04/03/2026",
 }
 
 
@@ -118,13 +121,13 @@ SMS_TRIGGERS: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     # trigger: (label, merge fields, module it waits for)
     "invoice_overdue": (N_("Invoice overdue notice"), DOCUMENT_FIELDS, None),
     "invoice_due": (N_("Invoice due notice"), DOCUMENT_FIELDS, None),
-    "payment_recorded": (N_("Invoice payment recorded"), DOCUMENT_FIELDS, None),
+    "payment_recorded": (N_("Invoice payment recorded"), PAYMENT_FIELDS, None),
     "estimate_expiry": (N_("Estimate expiration reminder"), ("client_name",), "estimates"),
     "proposal_expiry": (N_("Proposal expiration reminder"), ("client_name",), "proposals"),
     "new_comment": (N_("New comment on proposal / contract"), ("client_name",), "proposals"),
     "contract_expiry": (N_("Contract (lease) expiration reminder"), LEASE_FIELDS, None),
     "contract_sign": (N_("Contract sign reminder"), ("client_name",), "e-sign"),
-    "staff_reminder": (N_("Staff reminder"), STAFF_FIELDS, "calendar"),
+    "staff_reminder": (N_("Staff reminder"), STAFF_FIELDS, "staff-phones"),
 }
 
 
@@ -140,12 +143,14 @@ class SmsTriggerSettings(SettingsSection):
         N_("Invoice overdue notice"), N_("Sent with each overdue reminder."), DOCUMENT_FIELDS)
     invoice_due_enabled: bool = setting(False, label=N_("Invoice due notice: send"))
     invoice_due: str = sms_template(
-        "Bonjour {client_name}, votre loyer {period} de {amount} est a regler avant le {due_date}. {company_name}",
+        "Bonjour {client_name}, votre loyer {period} de {amount} est a regler avant le {due_date}. Reste a payer "
+        "{balance}. {company_name}",
         N_("Invoice due notice"), N_("Sent some days before the due date."), DOCUMENT_FIELDS)
     payment_recorded_enabled: bool = setting(False, label=N_("Invoice payment recorded: send"))
     payment_recorded: str = sms_template(
-        "Merci {client_name}, nous avons bien recu votre paiement pour {invoice_number}. Reste a payer : {balance}.",
-        N_("Invoice payment recorded"), N_("Sent once per payment."), DOCUMENT_FIELDS)
+        "Merci {client_name}, nous avons bien recu votre paiement de {payment_amount} pour {invoice_number}. "
+        "Reste a payer : {balance}.",
+        N_("Invoice payment recorded"), N_("Sent once per payment."), PAYMENT_FIELDS)
     contract_expiry_enabled: bool = setting(False, label=N_("Contract expiration reminder: send"))
     contract_expiry: str = sms_template(
         "Bonjour {client_name}, votre bail ({unit}) se termine le {end_date}. {company_name}",
@@ -163,8 +168,8 @@ class SmsTriggerSettings(SettingsSection):
     contract_sign: str = sms_template("", N_("Contract sign reminder"), N_("Waiting for electronic signature."),
                                       ("client_name",), "e-sign")
     staff_reminder_enabled: bool = setting(False, label=N_("Staff reminder: send"))
-    staff_reminder: str = sms_template("", N_("Staff reminder"), N_("Waiting for the calendar's reminders."),
-                                       STAFF_FIELDS, "calendar")
+    staff_reminder: str = sms_template("", N_("Staff reminder"), N_("Calendar reminders are e-mailed to staff."),
+                                       STAFF_FIELDS, "staff-phones")
 
     @field_validator(*SMS_TRIGGERS)
     @classmethod
@@ -199,8 +204,8 @@ class EmailTemplateSettings(SettingsSection):
     due_subject: str = setting("Échéance de loyer {period}", label=N_("Due notice: subject"), widget="template",
                                placeholders=DOCUMENT_FIELDS, max_length=300)
     due_body: str = setting(
-        "Bonjour {client_name},\n\nVotre loyer de {period} ({amount}) est à régler avant le {due_date}.\n"
-        "L'avis d'échéance {invoice_number} est joint.\n{payment_link}",
+        "Bonjour {client_name},\n\nVotre loyer de {period} ({amount}) est à régler avant le {due_date}. "
+        "Reste à payer : {balance}.\nDocument joint : {document_title} {invoice_number}.\n{payment_link}",
         label=N_("Due notice: text"), widget="template", placeholders=DOCUMENT_FIELDS, max_length=5000)
     overdue_subject: str = setting("Rappel : loyer {period} impayé", label=N_("Overdue notice: subject"),
                                    widget="template", placeholders=DOCUMENT_FIELDS, max_length=300)
@@ -209,10 +214,11 @@ class EmailTemplateSettings(SettingsSection):
         "entièrement réglé. Reste à payer : {balance}.\nMerci de régulariser votre situation.\n{payment_link}",
         label=N_("Overdue notice: text"), widget="template", placeholders=DOCUMENT_FIELDS, max_length=5000)
     payment_subject: str = setting("Paiement reçu — {invoice_number}", label=N_("Payment confirmation: subject"),
-                                   widget="template", placeholders=DOCUMENT_FIELDS, max_length=300)
+                                   widget="template", placeholders=PAYMENT_FIELDS, max_length=300)
     payment_body: str = setting(
-        "Bonjour {client_name},\n\nNous avons bien reçu votre paiement pour {invoice_number}. Reste à payer : {balance}.",
-        label=N_("Payment confirmation: text"), widget="template", placeholders=DOCUMENT_FIELDS, max_length=5000)
+        "Bonjour {client_name},\n\nNous avons bien reçu votre paiement de {payment_amount} du {payment_date} pour "
+        "{invoice_number}. Reste à payer : {balance}.",
+        label=N_("Payment confirmation: text"), widget="template", placeholders=PAYMENT_FIELDS, max_length=5000)
     credit_note_subject: str = setting("Note de crédit {credit_note_number}", label=N_("Credit note e-mail: subject"),
                                        widget="template", placeholders=CREDIT_NOTE_FIELDS, max_length=300)
     credit_note_body: str = setting(
@@ -234,7 +240,7 @@ class EmailTemplateSettings(SettingsSection):
                      "payment_subject", "payment_body")
     @classmethod
     def _document(cls, v: str, info) -> str:
-        v = template_field(v, DOCUMENT_FIELDS)
+        v = template_field(v, PAYMENT_FIELDS if info.field_name.startswith("payment_") else DOCUMENT_FIELDS)
         return _no_fee(v) if info.field_name.startswith(("due_", "overdue_")) else v
 
     @field_validator("lease_end_subject", "lease_end_body")
