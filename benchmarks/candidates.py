@@ -78,7 +78,13 @@ def _child(*args: str) -> None:
 
 
 def bench_board(url: str, factory) -> None:
+    import logging
+
     from streamlit.testing.v1 import AppTest
+
+    # AppTest runs the page outside a server: Streamlit says so at every call ("missing ScriptRunContext").
+    for name in ("streamlit", "streamlit.runtime.scriptrunner_utils.script_run_context"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
     with write_session(factory) as session:
         admin = create_admin(session, email="bench@example.fr", name="Bench", password="bench-password-2026")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import streamlit as st
@@ -45,6 +46,21 @@ def apply_language() -> str:
     return lang
 
 
+def builtin_texts_css() -> str:
+    """Streamlit's own widget texts are English only: the file uploader's button is renamed in the
+    page's language (CSS ``content``), and the "Press Enter to submit form" hint is hidden (the
+    button under it says what to do). Static text from our catalogue: nothing a user typed."""
+    upload = json.dumps(_("Upload"), ensure_ascii=False)  # a valid CSS string: quotes and backslashes escaped
+    return (
+        "<style>"
+        "[data-testid='InputInstructions']{display:none}"
+        "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p{font-size:0}"
+        f"[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after{{"
+        f"content:{upload};font-size:0.875rem}}"
+        "</style>"
+    )
+
+
 def _theme_is_dark() -> bool:
     try:
         return st.context.theme.type == "dark"
@@ -69,6 +85,7 @@ def page_chrome() -> None:
         page_icon=":material/home_work:",
         layout="wide",
     )
+    st.html(builtin_texts_css())  # style only: takes no room on the page
     if logo_src is not None:
         st.logo(logo_src, link=general.website or None, size="large")
     with st.sidebar:

@@ -45,3 +45,15 @@ def test_no_french_hard_coded_in_pages():
     for path in Path(__file__).resolve().parents[2].joinpath("pages").rglob("*.py"):
         offenders += [f"{path.name}: {m.group(0)}" for m in pattern.finditer(path.read_text("utf-8"))]
     assert not offenders, offenders
+
+
+def test_streamlit_builtin_texts_follow_the_language():
+    """The uploader's English "Upload" is replaced by CSS in the page's language (a valid CSS string)."""
+    from homecrm.i18n import language
+    from homecrm.ui.shell import builtin_texts_css
+
+    with language("fr"):
+        css = builtin_texts_css()
+    assert 'content:"Téléverser"' in css and "InputInstructions']{display:none}" in css
+    with language("en"):
+        assert 'content:"Upload"' in builtin_texts_css()
