@@ -273,7 +273,8 @@ def settings_set(ctx: Context, key: str, value: str | None, from_stdin: bool) ->
     """Change one setting: ``homecrm settings set receipts.prefix QUI-``;
     ``homecrm settings set stripe.secret_key --stdin`` reads a secret from standard input."""
     from homecrm.settings import get_section, parse_cli_value, save_section
-    from homecrm.settings.base import CLEAR
+    from homecrm.settings.base import CLEAR, secret_value
+    from homecrm.settings.secrets import mask
 
     section_name, dot, field = key.partition(".")
     if not dot or not field:
@@ -283,6 +284,11 @@ def settings_set(ctx: Context, key: str, value: str | None, from_stdin: bool) ->
             raise ValidationError(_("Give the value either on the command line or with --stdin, not both."),
                                   field="value")
         value = sys.stdin.readline().rstrip("\r\n")
+        if not value:
+            # an empty pipe (a variable not set) must not erase a secret: erasing is said on purpose
+            raise ValidationError(_("Nothing was read on standard input: nothing changed. To erase the value, "
+                                    "give it empty on the command line: settings set {key} \"\"").format(key=key),
+                                  field="value")
     elif value is None:
         raise ValidationError(_("Missing value (or use --stdin to type it on standard input)."), field="value")
     cls = get_section(section_name)
@@ -297,7 +303,8 @@ def settings_set(ctx: Context, key: str, value: str | None, from_stdin: bool) ->
     try:
         with ctx.session(write=True) as session:
             saved = save_section(session, cls, {field: parsed}, actor=ctx.actor(session))
-            shown = "****" if field in cls.secret_fields() else _display(getattr(saved, field))
+            shown = mask(secret_value(getattr(saved, field))) if field in cls.secret_fields() \
+                else _display(getattr(saved, field))
     except ValidationError as exc:
         raise _with_setting_labels(exc, cls) from None
     click.echo(f"{cls.section}.{field} = {shown}")

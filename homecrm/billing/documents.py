@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from homecrm import clock
@@ -471,12 +471,27 @@ def generate_month(
 # reading -----------------------------------------------------------------------------------
 
 
+def document_owners(doc: RentDocument) -> tuple[int | None, ...]:
+    """Who counts as owning a document for a "view own" account: its agent and author, and the
+    staff member whose book it belongs to (who made the tenant or the lease) — "own" means the
+    same for tenants, leases and their documents."""
+    return doc.sale_agent_id, doc.created_by_id, doc.lease.created_by_id, doc.customer.created_by_id
+
+
+def own_documents(actor: Principal):
+    """SQL condition: the documents ``document_owners`` gives to ``actor``."""
+    from homecrm.leasing.leases import own_leases
+
+    return or_(RentDocument.sale_agent_id == actor.user_id, RentDocument.created_by_id == actor.user_id,
+               RentDocument.lease_id.in_(select(Lease.id).where(own_leases(actor))))
+
+
 def get_document(session: Session, document_id: int, *, actor: Principal) -> RentDocument:
     require(session, actor, "documents", "view_own")
     doc = session.get(RentDocument, document_id)
     if doc is None:
         raise NotFoundError(_("Document #{id} does not exist.").format(id=document_id))
-    require_visible(actor, "documents", doc.sale_agent_id, doc.created_by_id)
+    require_visible(actor, "documents", *document_owners(doc))
     return doc
 
 
@@ -485,7 +500,7 @@ def find_by_number(session: Session, number: str, *, actor: Principal) -> RentDo
     doc = session.scalar(select(RentDocument).where(RentDocument.number == number.strip()))
     if doc is None:
         raise NotFoundError(_("No document numbered {number}.").format(number=number))
-    require_visible(actor, "documents", doc.sale_agent_id, doc.created_by_id)
+    require_visible(actor, "documents", *document_owners(doc))
     return doc
 
 
@@ -570,9 +585,7 @@ def list_documents(
     if tag:
         stmt = stmt.where(RentDocument.id.in_(ids_with_tag("document", tag)))
     if actor.visibility("documents") == "own":
-        stmt = stmt.where(
-            (RentDocument.sale_agent_id == actor.user_id) | (RentDocument.created_by_id == actor.user_id)
-        )
+        stmt = stmt.where(own_documents(actor))
     rows = []
     for doc in session.scalars(stmt).unique():
         row_status = document_status(doc)

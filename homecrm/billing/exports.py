@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from homecrm.billing.documents import documents_for_render, get_document
+from homecrm.billing.documents import documents_for_render, get_document, own_documents
 from homecrm.billing.periods import Month
 from homecrm.errors import NotFoundError
 from homecrm.i18n import _
@@ -64,9 +64,7 @@ def month_document_ids(session: Session, month: Month, *, actor: Principal) -> l
         .order_by(RentDocument.number, RentDocument.id)
     )
     if actor.visibility("documents") == "own":
-        stmt = stmt.where(
-            (RentDocument.sale_agent_id == actor.user_id) | (RentDocument.created_by_id == actor.user_id)
-        )
+        stmt = stmt.where(own_documents(actor))
     return list(session.scalars(stmt))
 
 

@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import Field, field_validator
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from homecrm.billing.documents import get_document, refresh_payment_status
+from homecrm.billing.documents import document_owners, get_document, refresh_payment_status
 from homecrm.billing.money import ZERO, money
 from homecrm.errors import ConflictError, NotFoundError, ValidationError
 from homecrm.i18n import N_, _
@@ -39,7 +39,7 @@ from homecrm.store.models import (
     RentDocument,
 )
 from homecrm.store.once import claim_once
-from homecrm.settings.local_time import local_today
+from homecrm.settings.local_time import local_date_text, local_today
 
 PAYMENT_MODE_LABELS: dict[str, str] = {
     "transfer": N_("Bank transfer"),
@@ -131,7 +131,8 @@ def _check_payable(doc: RentDocument, paid_on: date, today: date) -> None:
         raise ValidationError(_("The payment date is in the future."), field="paid_on")
     if doc.issued_on and paid_on < doc.issued_on:
         raise ValidationError(
-            _("The payment date is before the document's issue date ({date}).").format(date=doc.issued_on.isoformat()),
+            _("The payment date is before the document's issue date ({date}).").format(
+                date=local_date_text(object_session(doc), doc.issued_on)),
             field="paid_on",
         )
 
@@ -384,7 +385,7 @@ def _apply_credit(session: Session, actor: Principal, doc: RentDocument, on: dat
         part = min(credit.remaining, doc.balance - used)
         credit.remaining -= part
         session.add(Payment(document=doc, amount=part, paid_on=max(on, credit.received_on), mode="credit",
-                            reference=_("Credit of {date}").format(date=credit.received_on.isoformat()),
+                            reference=_("Credit of {date}").format(date=local_date_text(session, credit.received_on)),
                             credit_id=credit.id, created_by_id=actor.user_id, receipt_key=uuid.uuid4().hex))
         used += part
     if used:
@@ -421,7 +422,7 @@ def payments_shown(actor: Principal, doc: RentDocument) -> list[Payment]:
     """The payments of ``doc`` this user may read: all of them with "view", with "view own" those of
     the documents they are agent or author of, and those they recorded; none without a payments right."""
     visibility = actor.visibility("payments")
-    if visibility == "all" or (visibility == "own" and actor.owns(doc.sale_agent_id, doc.created_by_id)):
+    if visibility == "all" or (visibility == "own" and actor.owns(*document_owners(doc))):
         return list(doc.payments)
     if visibility == "own":
         return [p for p in doc.payments if actor.owns(p.created_by_id)]
@@ -448,7 +449,7 @@ def _credit_left(session: Session, customer_id: int, currency: str | None) -> De
 def credit_for_document(session: Session, *, actor: Principal, doc: RentDocument) -> Decimal:
     """The tenant's credit that could pay ``doc`` (same currency), as far as this user may see payments."""
     if actor.visibility("payments") is None or (actor.visibility("payments") == "own"
-                                                 and not actor.owns(doc.sale_agent_id, doc.created_by_id)):
+                                                 and not actor.owns(*document_owners(doc))):
         return ZERO
     return _credit_left(session, doc.customer_id, doc.currency)
 

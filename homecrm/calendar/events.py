@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from homecrm.billing.documents import document_status, is_overdue
+from homecrm.billing.documents import document_status, is_overdue, own_documents
 from homecrm.calendar.reminders import is_past, reminders_between
 from homecrm.i18n import N_, _
 from homecrm.leasing.leases import own_leases
@@ -80,7 +80,7 @@ def _rent(session: Session, actor: Principal, first: date, last: date, style: Ca
     stmt = (select(RentDocument).options(joinedload(RentDocument.customer))
             .where(RentDocument.state == "issued", RentDocument.due_date >= first, RentDocument.due_date <= last))
     if actor.visibility("documents") == "own":
-        stmt = stmt.where(or_(RentDocument.sale_agent_id == actor.user_id, RentDocument.created_by_id == actor.user_id))
+        stmt = stmt.where(own_documents(actor))
     out = []
     for doc in session.scalars(stmt).unique():
         status = document_status(doc)

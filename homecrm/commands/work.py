@@ -7,6 +7,7 @@ import json
 import click
 
 from homecrm.cli import Context, cli, db_option
+from homecrm.settings.sections.tasks import PRIORITY_LABELS
 from homecrm.i18n import _
 
 
@@ -62,7 +63,7 @@ def tasks_list(ctx: Context, mine: bool, as_json: bool) -> None:
         return
     for c in cards:
         due = c.due_date.isoformat() if c.due_date else "-"
-        click.echo(f"{c.id:>5}  {names.get(c.status_id, ''):<12} {c.priority:<7} {due:<10} {c.title}")
+        click.echo(f"{c.id:>5}  {names.get(c.status_id, ''):<12} {_(PRIORITY_LABELS[c.priority]):<8} {due:<10} {c.title}")
 
 
 @cli.group()
@@ -86,4 +87,4 @@ def tickets_list(ctx: Context, only_open: bool, as_json: bool) -> None:
                                 "created_at": r.created_at.isoformat()} for r in rows], ensure_ascii=False, indent=2))
         return
     for r in rows:
-        click.echo(f"{r.id:>5}  {r.status:<16} {r.priority:<7} {r.tenant:<28} {r.subject}")
+        click.echo(f"{r.id:>5}  {r.status:<16} {_(PRIORITY_LABELS[r.priority]):<8} {r.tenant:<28} {r.subject}")

@@ -19,6 +19,10 @@ def check_policy(password: str, *, email: str = "") -> None:
         raise ValidationError(
             _("The password must have at least {n} characters.").format(n=MIN_LENGTH), field="password"
         )
+    if len({ch for ch in password if not ch.isspace()}) < 3:
+        # ten spaces, "aaaaaaaaaa", "ababababab": long enough, guessed at once
+        raise ValidationError(_("The password needs at least three different characters (spaces do not count)."),
+                              field="password")
     if email and password.lower() == email.lower():
         raise ValidationError(_("The password cannot be the e-mail address."), field="password")
 

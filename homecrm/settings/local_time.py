@@ -22,3 +22,12 @@ def local_timezone(session: Session) -> str:
 
 def local_today(session: Session) -> date:
     return clock.today(local_timezone(session))
+
+
+def local_date_text(session: Session, value: date) -> str:
+    """A date in a message, written as the landlord chose (Paramètres > Localisation > date format)."""
+    from homecrm.render.formatting import format_date
+    from homecrm.settings.base import load_section
+    from homecrm.settings.sections import LocalizationSettings
+
+    return format_date(value, load_section(session, LocalizationSettings).date_format)

@@ -51,6 +51,17 @@ def clear_field_errors(form: str) -> None:
     st.session_state.get(_ERRORS_KEY, {}).pop(form, None)
 
 
+_PAGE_KEY = "_field_errors_page"
+
+
+def forget_errors_on_page_change(page: str) -> None:
+    """Field errors belong to what the form showed when it was sent: another page opened since, the
+    form comes back as stored (a refused date, an unsaved server), so its old errors go."""
+    if st.session_state.get(_PAGE_KEY) != page:
+        st.session_state.pop(_ERRORS_KEY, None)
+        st.session_state[_PAGE_KEY] = page
+
+
 def show_field_error(form: str, field: str) -> None:
     # Remembered: when this form is submitted, an error on this field is shown here only, not twice.
     st.session_state.setdefault(_DRAWN_KEY, {}).setdefault(form, set()).add(field)

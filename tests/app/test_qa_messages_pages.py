@@ -134,3 +134,16 @@ def test_a_payment_dated_before_the_document_is_refused_by_name(demo_db, page):
     with demo_db.read() as session:
         assert session.scalar(select(func.count(Payment.id))) == before
     assert any("date" in plain(e.value).lower() for e in at.error)
+
+
+def test_field_errors_are_forgotten_when_another_page_was_opened_since(demo_db, page):
+    """Coming back from another page, the form shows what is stored: its old errors no longer apply."""
+    doc_id = _unpaid(demo_db)
+    stale = {f"payment-{doc_id}": {"paid_on": "Ancienne erreur de date"}}
+    at = page("pages/receipts.py", **{"receipts.month": None, "receipts.document": doc_id,
+                                      "_field_errors": stale, "_field_errors_page": "pages/tenants.py"})
+    no_exception(at)
+    assert not any("Ancienne erreur" in plain(e.value) for e in at.error)
+    at.session_state["_field_errors"] = stale  # an error made on this very page stays until fixed
+    at.run()
+    assert any("Ancienne erreur" in plain(e.value) for e in at.error)

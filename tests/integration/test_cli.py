@@ -96,7 +96,7 @@ def test_generate_pay_pdf_and_export(db, capsys, tmp_path, frozen_today):
     [
         (["receipts", "pay", "QUI-999999", "--amount", "10", "--date", "2026-03-12"], "QUI-999999"),
         (["receipts", "pay", "QUI-000001", "--amount", "-10", "--date", "2026-03-12"], ""),
-        (["receipts", "pay", "QUI-000001", "--amount", "10", "--date", "2026-03-11"], "2026-03-12"),
+        (["receipts", "pay", "QUI-000001", "--amount", "10", "--date", "2026-03-11"], "12/03/2026"),  # the issue date, written as the landlord writes dates
         (["receipts", "pay", "QUI-000001", "--amount", "10", "--date", "06/03/2026"], "06/03/2026"),
         (["receipts", "pay", "QUI-000001", "--amount", "10", "--date", "2026-03-12", "--mode", "troc"], "troc"),
         (["receipts", "generate", "--month", "march"], "march"),
@@ -176,3 +176,35 @@ def test_create_admin_from_the_cli(db, capsys, monkeypatch):
     assert code == 2 and "10" in err
     code, out, _ = run(capsys, "users", "list")
     assert "boss@test.fr" in out and "cron@localhost" not in out
+
+
+def test_a_secret_from_an_empty_pipe_is_refused_and_the_answer_is_masked_like_show(db, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("sk_test_abcdefghijklmnop1234\n"))
+    code, out, _err = run(capsys, "settings", "set", "stripe.secret_key", "--stdin")
+    assert code == 0 and out.strip() == "stripe.secret_key = ****1234"
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a variable that was not set
+    code, _out, err = run(capsys, "settings", "set", "stripe.secret_key", "--stdin")
+    assert code == 2 and "rien n'a changé" in err.lower()
+    assert "stripe.secret_key = ****1234" in run(capsys, "settings", "show", "stripe")[1]
+    code, out, _err = run(capsys, "settings", "set", "stripe.secret_key", "")  # erasing is said on purpose
+    assert code == 0 and out.strip() == "stripe.secret_key ="
+
+
+def test_tasks_and_tickets_lists_print_priorities_in_french(db, capsys):
+    from homecrm.crm.customers import create_customer
+    from homecrm.security.accounts import principal_by_email
+    from homecrm.support import tickets as tk
+    from homecrm.tasks.tasks import create_task
+
+    with db.write() as session:
+        admin = principal_by_email(session, ADMIN)
+        create_task(session, actor=admin, data={"title": "Chaudière", "priority": "high"})
+        tenant = create_customer(session, actor=admin, data={"last_name": "Dupont"})
+        tk.open_ticket(session, actor=admin, data={"subject": "Fuite", "customer_id": tenant.id, "body": "Vite",
+                                                   "priority": "urgent"})
+    out = run(capsys, "tasks", "list")[1]
+    assert "Élevée" in out and " high " not in out, out
+    out = run(capsys, "tickets", "list")[1]
+    assert "Urgente" in out and "urgent " not in out, out

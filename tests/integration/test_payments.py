@@ -132,3 +132,9 @@ def test_refunds_are_money_paid_out_in_the_payments_report_and_the_dashboard(db,
         assert late_only == []
         figures = month_figures(session, Month(2026, 3), actor=ACTOR)
         assert (figures.due, figures.collected) == (Decimal("664.50"), Decimal("664.50"))
+
+
+def test_a_payment_before_the_issue_date_is_refused_with_the_date_as_the_landlord_writes_it(db, doc_id):
+    with pytest.raises(ValidationError) as exc, db.write() as session:
+        record_payment(session, actor=ACTOR, document_id=doc_id, data={"amount": "100", "paid_on": date(2026, 2, 1)})
+    assert exc.value.field == "paid_on" and "01/03/2026" in str(exc.value)

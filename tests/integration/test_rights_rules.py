@@ -89,3 +89,34 @@ def test_sending_reminders_needs_the_right_to_create_documents(db, frozen_today)
     assert run_reminders(db.factory, actor=reader, dry_run=True).dry_run
     with pytest.raises(PermissionDenied):
         run_reminders(db.factory, actor=reader)
+
+
+def test_view_own_means_the_same_for_tenants_leases_and_their_documents(db, frozen_today):
+    """A document issued by someone else on my tenant's lease is mine: listed, readable, in the month's
+    ZIP and on the calendar; another book's documents stay hidden."""
+    from homecrm.billing.documents import get_document, list_documents
+    from homecrm.billing.exports import month_document_ids
+    from homecrm.calendar.events import events_between
+
+    with db.write() as session:
+        make_lease(session, name="Autre")
+        own = make_staff(session, email="own@test.fr", permissions=OWN_BOOK)
+        customer = create_customer(session, actor=own, data={"last_name": "Mien"})
+        prop = create_property(session, actor=ACTOR, data={"name": "Immeuble", "address": "1 rue A",
+                                                            "zip_code": "69001", "city": "Lyon"})
+        unit = add_unit(session, actor=ACTOR, property_id=prop.id, data={"name": "B"})
+        create_lease(session, actor=ACTOR, data={"customer_id": customer.id, "unit_id": unit.id,  # made by the admin
+                                                 "start_date": date(2025, 1, 1), "rent": "500", "charges": "50",
+                                                 "deposit": "0", "due_day": 5})
+        created = generate_month(session, actor=ACTOR, month=Month(2026, 3), on=date(2026, 3, 1)).created
+    with db.read() as session:
+        mine = [i for i in created if session.get(RentDocument, i).customer_id == customer.id]
+        assert [r.id for r in list_documents(session, actor=own, month=Month(2026, 3))] == mine
+        assert get_document(session, mine[0], actor=own).id == mine[0]
+        assert month_document_ids(session, Month(2026, 3), actor=own) == mine
+        other = next(i for i in created if i not in mine)
+        with pytest.raises(PermissionDenied):
+            get_document(session, other, actor=own)
+        rent = [e.record_id for e in events_between(session, actor=own, first=date(2026, 3, 1), last=date(2026, 3, 31))
+                if e.kind == "rent"]
+        assert rent == mine
