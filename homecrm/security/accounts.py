@@ -358,11 +358,30 @@ def save_department(
     return department
 
 
+def department_usage(session: Session, department_id: int) -> tuple[list[str], int]:
+    """The staff members of a department and how many tickets it holds (what deleting it changes)."""
+    from homecrm.store.models import Ticket
+
+    department = session.get(Department, department_id)
+    if department is None:
+        return [], 0
+    tickets = session.scalar(select(func.count(Ticket.id)).where(Ticket.department_id == department_id)) or 0
+    return sorted(m.name for m in department.members), tickets
+
+
 def delete_department(session: Session, *, actor: Principal, department_id: int) -> None:
+    """Delete a department: its members lose it (and the tickets it let them see), its tickets are left
+    without one; both are written in the audit trail."""
+    from homecrm.security import audit
+
     require_admin(session, actor)
     department = session.get(Department, department_id)
     if department is None:
         raise NotFoundError(_("Department #{id} does not exist.").format(id=department_id))
+    members, tickets = department_usage(session, department_id)
+    if members or tickets:
+        audit.record(session, action="update", entity="department", entity_id=str(department_id),
+                     summary=department.name, changes={"members": [members, []], "tickets": [tickets, 0]})
     session.delete(department)
     session.flush()
 

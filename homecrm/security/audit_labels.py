@@ -135,6 +135,8 @@ FIELD_LABELS: dict[str, str] = {
     "departments": N_("Departments"),
     "tags": N_("Tags"),
     "team": N_("Team"),
+    "members": N_("Members"),
+    "tickets": N_("Tickets"),
     "sale_agent_id": N_("Staff in charge"),
     "section": N_("Section"),
     "series": N_("Numbering series"),

@@ -21,9 +21,16 @@ _UNSET = object()
 
 def keep_choice(key: str, options: Sequence[T], default: T = _UNSET) -> None:
     """Call before ``st.selectbox(..., key=key)``: keep the current choice if still offered,
-    else choose ``default`` (the first option when not given)."""
+    else choose ``default`` (the first option when not given). The choice is also kept apart from
+    the widget, which Streamlit forgets when another page is opened: coming back, it is still chosen."""
+    state = st.session_state
+    kept = f"{key}.__kept"
     if not options:
-        st.session_state.pop(key, None)
+        state.pop(key, None)
+        state.pop(kept, None)
         return
-    if key not in st.session_state or st.session_state[key] not in options:
-        st.session_state[key] = options[0] if default is _UNSET else default
+    if key not in state and kept in state and state[kept] in options:
+        state[key] = state[kept]
+    elif key not in state or state[key] not in options:
+        state[key] = options[0] if default is _UNSET else default
+    state[kept] = state[key]

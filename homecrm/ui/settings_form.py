@@ -28,7 +28,15 @@ from homecrm.ui.feedback import field_errors, run_action, show_field_error, show
 
 
 def _key(cls: type[SettingsSection], name: str) -> str:
+    if cls.field_meta(name).get("widget") == "secret":
+        # A new key after each save: the browser drops what was typed (else the eye icon would show
+        # the saved secret in clear until the page is left).
+        return f"settings.{cls.section}.{name}.{st.session_state.get(_generation_key(cls), 0)}"
     return f"settings.{cls.section}.{name}"
+
+
+def _generation_key(cls: type[SettingsSection]) -> str:
+    return f"settings.{cls.section}.__secrets_generation"
 
 
 def _bounds(cls: type[SettingsSection], name: str) -> dict[str, Any]:
@@ -166,6 +174,7 @@ def _save(cls: type[SettingsSection], actor: Principal) -> None:
 
     if run_action(action, success=_("Settings saved."), form=form) is not None:
         _reset_widgets(cls)
+        st.session_state[_generation_key(cls)] = st.session_state.get(_generation_key(cls), 0) + 1
 
 
 def settings_page(cls: type[SettingsSection], actor: Principal, *, heading: str = "title") -> None:

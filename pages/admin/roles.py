@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from homecrm.i18n import _
-from homecrm.security.accounts import delete_department, delete_role, list_departments, list_roles, save_department, save_role
+from homecrm.security.accounts import delete_department, department_usage, delete_role, list_departments, list_roles, save_department, save_role
 from homecrm.security.principal import MODULES, RIGHTS
-from homecrm.ui.db import reading
-from homecrm.ui.feedback import run_action, show_field_error, show_flashes
+from homecrm.ui.db import read, reading
+from homecrm.ui.feedback import confirm_button, run_action, show_field_error, show_flashes
 from homecrm.ui.page import page_setup
 from homecrm.ui.text import md
 
@@ -60,9 +60,14 @@ with tab_departments:
         cols = st.columns([3, 3, 1])
         cols[0].markdown(md(name))
         cols[1].markdown(md(email or "—"))
-        cols[2].button(_("Delete"), key=f"department.delete.{dep_id}", on_click=run_action,
-                       args=(lambda s, d=dep_id: delete_department(s, actor=actor, department_id=d),),
-                       kwargs={"success": _("Department deleted.")})
+        members, tickets = read(lambda s, d=dep_id: department_usage(s, d))
+        with cols[2]:
+            confirm_button(_("Delete"), key=f"department.delete.{dep_id}",
+                           question=_("Delete the department {name}? {members} staff member(s) lose it (and the tickets "
+                                      "it let them see); {tickets} ticket(s) are left without a department.").format(
+                               name=name, members=len(members), tickets=tickets),
+                           action=lambda s, d=dep_id: delete_department(s, actor=actor, department_id=d),
+                           success=_("Department deleted."))
 
     def _new_department() -> None:
         state = st.session_state

@@ -147,3 +147,26 @@ def test_field_errors_are_forgotten_when_another_page_was_opened_since(demo_db, 
     at.session_state["_field_errors"] = stale  # an error made on this very page stays until fixed
     at.run()
     assert any("Ancienne erreur" in plain(e.value) for e in at.error)
+
+
+def test_a_choice_survives_a_run_that_did_not_draw_its_select_box():
+    """Streamlit forgets a widget's value when a run does not draw it (another page was opened):
+    keep_choice brings the choice back (the document chosen on Quittances stays chosen)."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from homecrm.ui.choice import keep_choice
+
+        if st.session_state.get("show", True):
+            keep_choice("pick", [1, 2, 3])
+            st.selectbox("Pick", [1, 2, 3], key="pick")
+
+    at = AppTest.from_function(script).run()
+    at.selectbox(key="pick").set_value(3).run()
+    at.session_state["show"] = False
+    at.run()  # the select box is not drawn: Streamlit drops its value
+    at.session_state["show"] = True
+    at.run()
+    assert at.selectbox(key="pick").value == 3

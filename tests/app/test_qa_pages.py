@@ -181,7 +181,7 @@ def test_pages_survive_an_unreadable_stripe_key(demo_db, page, monkeypatch):
         no_exception(at)
         assert any("ne peut pas être déchiffrée" in plain(w.value) for w in at.warning), path
     at = page("pages/settings/gateways.py")
-    at.text_input(key="settings.stripe.secret_key").input(GOOD_KEY)
+    at.text_input(key="settings.stripe.secret_key.0").input(GOOD_KEY)
     button(at, "Enregistrer les réglages").click()
     at.run()
     assert any("enregistrés" in plain(s.value) for s in at.success)
@@ -260,3 +260,17 @@ def test_statement_page_words_a_negative_balance(demo_db, page):
     at = page("pages/statements.py", **{"statements.tenant": customer_id})
     no_exception(at)
     assert "en faveur du locataire" in at.metric[3].value
+
+
+def test_a_saved_secret_leaves_the_field_empty(db, page):
+    """After a save the password field is a new, empty one: the saved secret cannot be revealed with
+    the eye icon; only its mask is shown."""
+    at = page("pages/settings/smtp.py")
+    at.text_input(key="settings.smtp.password.0").input("SuperSecretSmtp-9876")
+    button(at, "Enregistrer les réglages").click()
+    at.run()
+    no_exception(at)
+    assert any("enregistrés" in plain(s.value) for s in at.success)
+    field = at.text_input(key="settings.smtp.password.1")
+    assert field.value == "" and field.placeholder == "****9876"
+    assert not any(t.value == "SuperSecretSmtp-9876" for t in at.text_input)

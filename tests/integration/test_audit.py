@@ -187,3 +187,20 @@ def test_untouched_secrets_write_nothing_and_hidden_values_read_in_french(db, ad
     rows = entries(db, admin, entity="setting")
     assert [r.summary for r in rows] == ["stripe.secret_key"]
     assert describe_changes("setting", rows[0].changes, Formats()) == "Valeur : (masqué)"
+
+
+def test_deleting_a_department_says_what_it_changed(db):
+    from homecrm.security.accounts import delete_department, department_usage, save_department
+    from homecrm.store.models import AuditEntry, StaffUser
+
+    with db.write() as session:
+        boss = principal_for(create_admin(session, email="boss@test.fr", name="Boss", password="correct horse battery"))
+        dep = save_department(session, actor=boss, name="Technique", email="")
+        user = session.get(StaffUser, boss.user_id)
+        user.departments.append(dep)
+        session.flush()
+        assert department_usage(session, dep.id) == (["Boss"], 0)
+        delete_department(session, actor=boss, department_id=dep.id)
+    with db.read() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "department", AuditEntry.action == "update")).one()
+        assert "Boss" in str(entry.changes)
