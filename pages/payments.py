@@ -30,7 +30,7 @@ from homecrm.ui.page import page_setup
 from homecrm.ui.stripe_sync import sync_button
 from homecrm.ui.widgets import date_format_of
 
-actor = page_setup("payments", "view")
+actor = page_setup("payments", "view_own")
 fmt = current_formats()
 today = clock.today(fmt.timezone)
 st.title(_("Payments"))

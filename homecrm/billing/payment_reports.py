@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from homecrm.billing.money import ZERO
@@ -27,15 +27,45 @@ from homecrm.store.text import sort_key
 AGEING_BUCKETS = ("0-30", "31-60", "61-90", "90+")
 
 
+def _documents_seen(actor: Principal):
+    """SQL condition on RentDocument: the documents whose payments ``actor`` sees — all of them with
+    the payments "view" right; with "view own", those of their own documents (see own_documents)."""
+    from homecrm.billing.documents import own_documents
+
+    return true() if actor.visibility("payments") == "all" else own_documents(actor)
+
+
+def _payments_seen(actor: Principal):
+    """SQL condition on Payment (joined to its document): as payments_shown decides for one document —
+    with "view own", the payments of the actor's documents and those they recorded."""
+    if actor.visibility("payments") == "all":
+        return true()
+    return or_(_documents_seen(actor), Payment.created_by_id == actor.user_id)
+
+
+def customers_seen(actor: Principal):
+    """SQL condition on a customer id: the tenants whose kept credit ``actor`` sees."""
+    if actor.visibility("payments") == "all":
+        return true()
+    return or_(Customer.id.in_(select(Customer.id).where(Customer.created_by_id == actor.user_id)),
+               Customer.id.in_(select(RentDocument.customer_id).where(_documents_seen(actor))))
+
+
 def filter_choices(session: Session, *, actor: Principal) -> tuple[dict[int, str], dict[int, str]]:
     """The properties and tenants an analyst can filter payments by: those the figures are about.
 
     The payments right is enough (the rows name them anyway): an analyst needs no right on leases or tenants.
     """
-    require(session, actor, "payments", "view")
-    properties = dict(session.execute(select(Property.id, Property.name).order_by(Property.name)).all())
+    require(session, actor, "payments", "view_own")
+    seen = _documents_seen(actor)
+    places = select(Property.id, Property.name).order_by(Property.name)
+    if actor.visibility("payments") != "all":
+        places = places.where(Property.id.in_(
+            select(Unit.property_id).join(Lease, Lease.unit_id == Unit.id)
+            .join(RentDocument, RentDocument.lease_id == Lease.id).where(seen)))
+    properties = dict(session.execute(places).all())
     tenants = {c.id: c.display_name for c in session.scalars(
-        select(Customer).where(Customer.id.in_(select(RentDocument.customer_id))))}
+        select(Customer).where(Customer.id.in_(select(RentDocument.customer_id).where(seen))))}
     return properties, dict(sorted(tenants.items(), key=lambda item: sort_key(item[1])))
 
 
@@ -68,8 +98,9 @@ def payment_rows(
     session: Session, *, actor: Principal, first: date, last: date, property_id: int | None = None,
     customer_id: int | None = None, mode: str | None = None, timing: str | None = None, currency: str | None = None,
 ) -> list[PaymentRow]:
-    """Money received between ``first`` and ``last`` (credit used from earlier over-payments excluded)."""
-    require(session, actor, "payments", "view")
+    """Money received between ``first`` and ``last`` (credit used from earlier over-payments excluded);
+    with the "view own" right, only what concerns the actor's own documents and tenants."""
+    require(session, actor, "payments", "view_own")
     stmt = (
         select(Payment)
         .join(Payment.document)
@@ -77,7 +108,8 @@ def payment_rows(
         .join(Lease.unit)
         .options(joinedload(Payment.document).joinedload(RentDocument.customer),
                  joinedload(Payment.document).joinedload(RentDocument.lease).joinedload(Lease.unit).joinedload(Unit.property))
-        .where(Payment.paid_on >= first, Payment.paid_on <= last, Payment.mode != "credit")
+        .where(Payment.paid_on >= first, Payment.paid_on <= last, Payment.mode != "credit",
+               _payments_seen(actor))
         .order_by(Payment.paid_on, Payment.id)
     )
     if property_id is not None:
@@ -92,10 +124,11 @@ def payment_rows(
                    p.document.number or "", p.document.due_date)
         for p in session.scalars(stmt).unique()
     ]
-    rows += _credit_rows(session, first=first, last=last, property_id=property_id, customer_id=customer_id, mode=mode)
+    rows += _credit_rows(session, actor=actor, first=first, last=last, property_id=property_id,
+                         customer_id=customer_id, mode=mode)
     if timing is None:  # money paid back is neither on time nor late
-        rows += _refund_rows(session, first=first, last=last, property_id=property_id, customer_id=customer_id,
-                             mode=mode)
+        rows += _refund_rows(session, actor=actor, first=first, last=last, property_id=property_id,
+                             customer_id=customer_id, mode=mode)
     rows.sort(key=lambda r: (r.paid_on, r.kind, r.id))
     if currency:
         rows = [r for r in rows if r.currency == currency]
@@ -106,7 +139,7 @@ def payment_rows(
     return rows
 
 
-def _refund_rows(session: Session, *, first: date, last: date, property_id: int | None, customer_id: int | None,
+def _refund_rows(session: Session, *, actor: Principal, first: date, last: date, property_id: int | None, customer_id: int | None,
                  mode: str | None) -> list[PaymentRow]:
     """Money paid back to tenants by a credit note (a negative amount, dated the day it was paid)."""
     stmt = (
@@ -115,7 +148,7 @@ def _refund_rows(session: Session, *, first: date, last: date, property_id: int 
                  joinedload(CreditNote.document).joinedload(RentDocument.lease).joinedload(Lease.unit)
                  .joinedload(Unit.property))
         .where(CreditNote.state == "issued", CreditNote.refunded > 0, CreditNote.refund_date >= first,
-               CreditNote.refund_date <= last)
+               CreditNote.refund_date <= last, _documents_seen(actor))
     )
     if property_id is not None:
         stmt = stmt.where(Unit.property_id == property_id)
@@ -133,14 +166,15 @@ def _refund_rows(session: Session, *, first: date, last: date, property_id: int 
     return rows
 
 
-def _credit_rows(session: Session, *, first: date, last: date, property_id: int | None, customer_id: int | None,
+def _credit_rows(session: Session, *, actor: Principal, first: date, last: date, property_id: int | None, customer_id: int | None,
                  mode: str | None) -> list[PaymentRow]:
     """Money received and kept as credit (not from a credit note), dated the day it was received."""
     stmt = (
         select(CustomerCredit)
         .options(joinedload(CustomerCredit.customer))
         .where(CustomerCredit.received_on >= first, CustomerCredit.received_on <= last,
-               CustomerCredit.origin_credit_note_id.is_(None))
+               CustomerCredit.origin_credit_note_id.is_(None), CustomerCredit.customer_id.in_(
+                   select(Customer.id).where(customers_seen(actor))))
         .order_by(CustomerCredit.received_on, CustomerCredit.id)
     )
     if customer_id is not None:
@@ -199,10 +233,10 @@ def ageing(
     currency: str | None = None,
 ) -> dict[str, Decimal]:
     """What is still owed, by days past the due date: 0–30, 31–60, 61–90, 90+ (not yet due excluded)."""
-    require(session, actor, "payments", "view")
+    require(session, actor, "payments", "view_own")
     stmt = (
         select(RentDocument).join(RentDocument.lease).join(Lease.unit)
-        .where(RentDocument.state == "issued", RentDocument.due_date < today)
+        .where(RentDocument.state == "issued", RentDocument.due_date < today, _documents_seen(actor))
     )
     if property_id is not None:
         stmt = stmt.where(Unit.property_id == property_id)

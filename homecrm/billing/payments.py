@@ -407,12 +407,16 @@ class CreditRow:
 
 
 def list_available_credits(session: Session, *, actor: Principal) -> list[CreditRow]:
-    """Credit still in tenants' favour (not yet used by a document), oldest first."""
+    """Credit still in tenants' favour (not yet used by a document), oldest first (with the "view
+    own" right: that of the actor's tenants)."""
     from sqlalchemy.orm import joinedload
 
-    require(session, actor, "payments", "view")
+    from homecrm.billing.payment_reports import customers_seen
+
+    require(session, actor, "payments", "view_own")
     credits = session.scalars(select(CustomerCredit).options(joinedload(CustomerCredit.customer))
-                              .where(CustomerCredit.remaining > 0)
+                              .where(CustomerCredit.remaining > 0,
+                                     CustomerCredit.customer_id.in_(select(Customer.id).where(customers_seen(actor))))
                               .order_by(CustomerCredit.received_on, CustomerCredit.id))
     return [CreditRow(c.customer_id, c.customer.display_name, c.received_on, c.amount, c.remaining, c.currency,
                       c.mode, c.reference, c.note) for c in credits]

@@ -164,6 +164,10 @@ FIELD_LABELS: dict[str, str] = {
 ENTITY_FIELD_LABELS: dict[tuple[str, str], str] = {
     ("candidate_status", "position"): N_("Order in the list"),
     ("candidate_source", "position"): N_("Order in the list"),
+    ("document_line", "position"): N_("Order on the document"),
+    ("document_line", "quantity"): N_("Quantity"),
+    ("document_line", "unit_price"): N_("Unit price"),
+    ("document_line", "net"): N_("Amount excl. tax"),
 }
 
 SYSTEM_ACTOR = "system"
@@ -264,7 +268,9 @@ def _code_label(entity: str, field: str, value: Any) -> str | None:
         module, right = value.split(".", 1)
         if module in MODULES and right in RIGHTS:
             return _("{module}: {right}").format(module=_(MODULES[module]), right=_(RIGHTS[right]).lower())
-    if entity == "document" and field in ("state", "payment_status"):
+    if field == "series":
+        return {"receipts": _("Rent documents"), "credit_notes": _("Credit notes")}.get(value)
+    if entity in ("document", "credit_note") and field in ("state", "payment_status"):
         from homecrm.billing.documents import STATUS_LABELS
 
         labels = {**STATUS_LABELS, "issued": N_("Issued")}

@@ -235,7 +235,8 @@ def staff_reply(session: Session, *, actor: Principal, ticket_id: int, body: str
     if target is not None:
         _set_status(session, ticket, target)
     ticket.last_reply_at = clock.now()
-    reply.email_report = _email_tenant(session, ticket, reply, actor) if email_tenant else _("Reply saved.")
+    reply.email_report = _email_tenant(session, ticket, reply, actor) if email_tenant else _(
+        "Reply saved, not e-mailed to the tenant (box unchecked).")
     session.flush()
     return reply
 

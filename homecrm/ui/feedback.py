@@ -23,7 +23,10 @@ _DRAWN_KEY = "_field_errors_drawn"
 
 
 def flash(kind: str, text: str) -> None:
-    st.session_state.setdefault(_FLASH_KEY, []).append((kind, text))
+    """Queue a message for the next place that shows them; the same message is queued once."""
+    waiting = st.session_state.setdefault(_FLASH_KEY, [])
+    if (kind, text) not in waiting:
+        waiting.append((kind, text))
 
 
 def show_flashes(*, unless_open: str | None = None) -> None:

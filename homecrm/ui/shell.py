@@ -136,7 +136,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/tickets.py", "support", N_("Support"), ":material/support_agent:", MANAGEMENT, "tickets"),
     PageSpec("pages/leases.py", "biens-et-baux", N_("Properties & leases"), ":material/apartment:", MANAGEMENT, "leases"),
     PageSpec("pages/receipts.py", "quittances", N_("Rent receipts"), ":material/receipt_long:", MANAGEMENT, "documents"),
-    PageSpec("pages/payments.py", "paiements", N_("Payments"), ":material/payments:", MANAGEMENT, "payments", "view"),
+    PageSpec("pages/payments.py", "paiements", N_("Payments"), ":material/payments:", MANAGEMENT, "payments", "view_own"),
     PageSpec("pages/candidate_analytics.py", "analyse-candidats", N_("Candidate analytics"), ":material/insights:",
              MANAGEMENT, "reports", "view"),
     PageSpec("pages/credit_notes.py", "notes-de-credit", N_("Credit notes"), ":material/undo:", MANAGEMENT, "credit_notes"),

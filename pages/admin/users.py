@@ -63,16 +63,23 @@ def collect(form: str) -> dict:
 
 
 with st.expander(_("New staff account"), icon=":material/person_add:"):
-    def _create() -> None:
-        data = collect("user-new")
-        password = st.session_state.get("user-new.password", "")
-        run_action(lambda s: create_user(s, actor=actor, data=data, password=password),
-                   success=_("Account created: the person must change the password at first sign-in."), form="user-new")
+    # A refused account keeps what was typed; a created one gives a new, empty form (a new key:
+    # clearing the widgets' values would not empty what the browser shows in a password field).
+    new_form = f"user-new-{st.session_state.get('users.new_form', 0)}"
 
-    with st.form("user-new", clear_on_submit=True):
-        user_fields("user-new", {})
-        st.text_input(_("Temporary password"), type="password", key="user-new.password", help=_("At least 10 characters."))
-        show_field_error("user-new", "password")
+    def _create(form: str = new_form) -> None:
+        data = collect(form)
+        password = st.session_state.get(f"{form}.password", "")
+        if run_action(lambda s: create_user(s, actor=actor, data=data, password=password),
+                      success=_("Account created: the person must change the password at first sign-in."),
+                      form=form) is not None:
+            st.session_state["users.new_form"] = st.session_state.get("users.new_form", 0) + 1
+
+    with st.form(new_form):
+        user_fields(new_form, {})
+        st.text_input(_("Temporary password"), type="password", key=f"{new_form}.password",
+                      help=_("At least 10 characters."))
+        show_field_error(new_form, "password")
         st.form_submit_button(_("Create the account"), type="primary", on_click=_create)
 
 if users:

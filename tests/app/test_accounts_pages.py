@@ -78,6 +78,18 @@ def test_session_times_out(db, page):
     assert any("expir" in i.value for i in at.info)
 
 
+def test_a_deactivated_account_is_signed_out_with_one_message(db, page):
+    user_id = make_staff(db)
+    at = page("app.py", user="julie@test.fr")
+    assert at.title[0].value == "Tableau de bord"
+    with db.write() as session:
+        session.get(StaffUser, user_id).active = False
+    at.run()
+    assert at.title[0].value == "Se connecter"
+    notices = [i.value for i in at.info if "plus actif" in i.value]
+    assert len(notices) == 1, notices
+
+
 def test_demo_mode_shows_the_demo_accounts(demo_db, page):
     at = page("app.py", user=None)
     assert any("admin@demo.homecrm.fr" in i.value for i in at.info)
@@ -112,24 +124,26 @@ def test_read_only_settings_for_a_viewer(db, page):
 
 
 def test_admin_creates_a_staff_account(db, page):
+    """A refused account keeps what was typed (only the password is to fix); a created one leaves an empty form."""
     at = page("pages/admin/users.py")
     no_exception(at)
-    at.text_input(key="user-new.name").input("Paul")
-    at.text_input(key="user-new.email").input("paul@test.fr")
-    at.text_input(key="user-new.password").input("short")
+    at.text_input(key="user-new-0.name").input("Paul")
+    at.text_input(key="user-new-0.email").input("paul@test.fr")
+    at.text_input(key="user-new-0.password").input("short")
     button(at, "Créer le compte").click()
     at.run()
     assert at.error
     with db.read() as session:
         assert not session.scalar(select(func.count(StaffUser.id)).where(StaffUser.email == "paul@test.fr"))
-    at.text_input(key="user-new.name").input("Paul")
-    at.text_input(key="user-new.email").input("paul@test.fr")
-    at.text_input(key="user-new.password").input("a long temporary one")
+    assert at.text_input(key="user-new-0.name").value == "Paul"
+    assert at.text_input(key="user-new-0.email").value == "paul@test.fr"
+    at.text_input(key="user-new-0.password").input("a long temporary one")
     button(at, "Créer le compte").click()
     at.run()
     no_exception(at)
     with db.read() as session:
         assert session.scalar(select(StaffUser.must_change_password).where(StaffUser.email == "paul@test.fr")) is True
+    assert at.text_input(key="user-new-1.name").value == "" and at.text_input(key="user-new-1.password").value == ""
 
 
 def test_roles_page_saves_a_permission_matrix(db, page):

@@ -186,9 +186,13 @@ def test_pages_of_an_analyst_and_of_a_role_without_payments(db, page, frozen_tod
         generate_month(session, actor=ACTOR, month=Month(2026, 3), on=date(2026, 3, 1))
         make_staff(session, email="analyste@test.fr", permissions={("payments", "view")})
         make_staff(session, email="docs@test.fr", permissions={("documents", "view"), ("tenants", "view")})
+        make_staff(session, email="own@test.fr", permissions={("payments", "view_own")})
     at = page("pages/payments.py", user="analyste@test.fr")
     no_exception(at)
     assert "Résidence Test" in at.selectbox(key="payments.property").options
+    own = page("pages/payments.py", user="own@test.fr")  # "view own": the page, with their own book only
+    no_exception(own)
+    assert own.title[0].value == "Paiements" and "Résidence Test" not in own.selectbox(key="payments.property").options
     docs = page("pages/statements.py", user="docs@test.fr")
     no_exception(docs)
     assert not docs.dataframe and any("pas accès à cette page" in e.value for e in docs.error)

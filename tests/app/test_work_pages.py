@@ -276,6 +276,8 @@ def test_the_reply_says_whether_the_tenant_was_emailed(db, page):
     with db.write() as session:
         reply = tk.staff_reply(session, actor=ACTOR, ticket_id=silent, body="Bien reçu.")
         assert "adresse e-mail" in reply.email_report
+        unchecked = tk.staff_reply(session, actor=ACTOR, ticket_id=ticket_id, body="Noté.", email_tenant=False)
+        assert unchecked.email_report == "Réponse enregistrée, pas envoyée par e-mail au locataire (case décochée)."
 
 
 def test_a_double_clicked_comment_is_recorded_once_without_a_false_error(db, page):

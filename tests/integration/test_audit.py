@@ -204,3 +204,17 @@ def test_deleting_a_department_says_what_it_changed(db):
     with db.read() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "department", AuditEntry.action == "update")).one()
         assert "Boss" in str(entry.changes)
+
+
+def test_credit_note_states_lines_and_series_are_said_in_words():
+    from homecrm.i18n import language
+    from homecrm.render.formatting import Formats
+    from homecrm.security.audit_labels import describe_changes
+
+    with language("fr"):
+        fmt = Formats()
+        assert describe_changes("credit_note", {"state": ["draft", "issued"]}, fmt) == "État : Brouillon → Émis"
+        assert describe_changes("credit_note", {"series": [None, "credit_notes"]}, fmt).endswith("Notes de crédit")
+        line = describe_changes("document_line", {"position": [None, 1], "quantity": [None, "1"],
+                                                  "unit_price": [None, "500.00"]}, fmt)
+        assert line == "Ordre sur le document : 1 · Quantité : 1 · Prix unitaire : 500,00", line

@@ -120,3 +120,36 @@ def test_view_own_means_the_same_for_tenants_leases_and_their_documents(db, froz
         rent = [e.record_id for e in events_between(session, actor=own, first=date(2026, 3, 1), last=date(2026, 3, 31))
                 if e.kind == "rent"]
         assert rent == mine
+
+
+def test_the_payments_reports_of_a_view_own_account_cover_its_own_book(db, frozen_today):
+    """Payments "view own": rows, ageing, credit and filter choices of the actor's tenants only."""
+    from homecrm.billing.payment_reports import ageing, filter_choices, payment_rows
+    from homecrm.billing.payments import list_available_credits
+
+    own = None
+    with db.write() as session:
+        other = make_lease(session, name="Autre")
+        own = make_staff(session, email="own@test.fr", permissions=OWN_BOOK | {("payments", "view_own"),
+                                                                               ("payments", "create")})
+        mine = _own_lease(session, own, "Mien")
+        owed = {d.lease_id: d for d in (session.get(RentDocument, i) for i in generate_month(
+            session, actor=ACTOR, month=Month(2026, 1), on=date(2026, 1, 1)).created)}  # left unpaid
+        docs = {d.lease_id: d for d in (session.get(RentDocument, i) for i in generate_month(
+            session, actor=ACTOR, month=Month(2026, 2), on=date(2026, 2, 1)).created)}
+        record_payment(session, actor=ACTOR, document_id=docs[other.id].id,  # January still owed
+                       data={"amount": str(docs[other.id].total), "paid_on": date(2026, 2, 3)})
+        record_payment(session, actor=ACTOR, document_id=docs[mine.id].id,  # both months, and credit
+                       data={"amount": "1500", "paid_on": date(2026, 2, 3)})
+        other_owed = owed[other.id].balance
+        assert owed[mine.id].balance == 0 and other_owed > 0
+    with db.read() as session:
+        rows = payment_rows(session, actor=own, first=date(2026, 1, 1), last=date(2026, 3, 31))
+        everything = payment_rows(session, actor=ACTOR, first=date(2026, 1, 1), last=date(2026, 3, 31))
+        assert {r.customer_id for r in rows} == {mine.customer_id}
+        assert {r.customer_id for r in everything} == {mine.customer_id, other.customer_id}
+        assert sum(ageing(session, actor=own, today=date(2026, 3, 15)).values()) == 0
+        assert sum(ageing(session, actor=ACTOR, today=date(2026, 3, 15)).values()) == other_owed
+        assert {c.customer_id for c in list_available_credits(session, actor=own)} == {mine.customer_id}
+        properties, tenants = filter_choices(session, actor=own)
+        assert list(tenants) == [mine.customer_id] and list(properties.values()) == ["Immeuble Mien"]
