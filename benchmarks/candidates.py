@@ -78,13 +78,8 @@ def _child(*args: str) -> None:
 
 
 def bench_board(url: str, factory) -> None:
-    import logging
-
+    from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
-
-    # AppTest runs the page outside a server: Streamlit says so at every call ("missing ScriptRunContext").
-    for name in ("streamlit", "streamlit.runtime.scriptrunner_utils.script_run_context"):
-        logging.getLogger(name).setLevel(logging.ERROR)
 
     with write_session(factory) as session:
         admin = create_admin(session, email="bench@example.fr", name="Bench", password="bench-password-2026")
@@ -104,6 +99,9 @@ def bench_board(url: str, factory) -> None:
     for view in ("board", "list"):
         timings = []
         for _ in range(3):
+            # AppTest runs the page outside a server, and Streamlit says so at every call ("missing
+            # ScriptRunContext"); each run sets its loggers' level again.
+            set_log_level("error")
             at = AppTest.from_file(str(ROOT / "pages" / "candidates.py"), default_timeout=120)
             at.session_state["auth.user_id"] = admin_id
             at.session_state["candidates.view"] = view
