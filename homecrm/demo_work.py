@@ -20,7 +20,8 @@ from homecrm.support import tickets as tk
 from homecrm.tasks import timers
 from homecrm.tasks.tasks import add_checklist_item, add_comment, check_item, create_task, move_task, set_property_team
 
-# (title, priority, status kind, due in days, property index, checklist, minutes logged)
+# (title, priority, status kind, due in days, property index ("shop": the commercial lease), checklist,
+#  minutes logged)
 TASKS = [
     ("Réparer la chaudière de l'Apt 2A", "urgent", "in_progress", -2, 0, ["Appeler le chauffagiste", "Devis"], 95),
     ("Visite d'entrée — Apt 3B", "high", "todo", 3, 0, ["Relevé des compteurs", "Remise des clés", "Photos"], 0),
@@ -30,7 +31,7 @@ TASKS = [
     ("Changer le digicode", "high", "done", -10, 1, ["Commander", "Installer"], 120),
     ("Contrôle des détecteurs de fumée", "medium", "done", -30, 0, [], 60),
     ("Régularisation des charges 2025", "high", "in_progress", 10, None, ["Relevés", "Calcul", "Courriers"], 150),
-    ("Vitrine fissurée de la boulangerie", "urgent", "todo", 1, 1, [], 0),
+    ("Vitrine fissurée de la boulangerie", "urgent", "todo", 1, "shop", [], 45),
 ]
 # (subject, request, department, status kind, days ago, staff reply, tenant reply)
 TICKETS = [
@@ -57,13 +58,15 @@ def seed_work(session: Session, *, actor: Principal, today: date) -> dict[str, i
         staff[1].departments = [technique]
         set_property_team(session, actor=actor, property_id=properties[0].id, user_ids=[staff[1].id])
     task_kinds = {s.kind: s.id for s in reversed(list_statuses(session, TaskStatus))}
+    shop = session.scalar(select(Lease.id).where(Lease.regime == "commercial").order_by(Lease.id))
     for i, (title, priority, kind, due, prop, checklist, minutes) in enumerate(TASKS):
         created = today - timedelta(days=max(5, -due + 5))
+        related = (("lease", shop) if prop == "shop" and shop is not None else
+                   ("property", properties[prop].id) if isinstance(prop, int) else (None, None))
         with clock.frozen(_at(created, 9)):
             task = create_task(session, actor=actor, data={
                 "title": title, "priority": priority, "due_date": today + timedelta(days=due),
-                "related_kind": "property" if prop is not None else None,
-                "related_id": properties[prop].id if prop is not None else None,
+                "related_kind": related[0], "related_id": related[1],
                 "assignee_ids": [staff[(i % len(staff))].id] if staff else []})
             for n, text in enumerate(checklist):
                 item = add_checklist_item(session, actor=actor, task_id=task.id, text=text)

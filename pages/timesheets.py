@@ -11,7 +11,7 @@ from homecrm.billing.periods import Month
 from homecrm.i18n import _
 from homecrm.security.accounts import staff_names
 from homecrm.leasing.leases import list_leases
-from homecrm.tasks.timesheets import bill_time_to_lease, hours_text, time_rows, totals
+from homecrm.tasks.timesheets import bill_time_to_lease, hours_text, rows_for_lease, time_rows, totals
 from homecrm.ui.db import read
 from homecrm.ui.feedback import run_action, show_flashes
 from homecrm.ui.formats import current_formats, today
@@ -80,10 +80,6 @@ leases = read(lambda s: {row.id: f"{row.tenant} — {row.unit}" for row in list_
 if not leases:
     st.info(_("No commercial lease: billable time can only be charged to a commercial tenant."))
     st.stop()
-by_id = {r.id: r for r in open_rows}
-entries = st.multiselect(_("Time to bill"), list(by_id), default=list(by_id), key="time.bill.entries",
-                         format_func=lambda i: f"{fmt.date(by_id[i].day)} · {by_id[i].task} · {by_id[i].user} · "
-                                               f"{hours_text(by_id[i].minutes)}")
 cols = st.columns(2)
 lease_id = cols[0].selectbox(_("Commercial lease"), list(leases), format_func=leases.get, key="time.bill.lease")
 months = [Month.of(now).shift(offset) for offset in range(0, 4)]
@@ -91,6 +87,14 @@ issued = read(lambda s: issued_months(s, lease_id=lease_id, months=months))
 month = cols[1].selectbox(_("On the document of"), [m for m in months if m not in issued],
                           format_func=lambda m: fmt.month(m.first),
                           key="time.bill.month", help=_("Its draft is prepared now and issued with the month's documents."))
+# Only the time of tasks about this lease, its tenant or its property may go on its document.
+by_id = {r.id: r for r in read(lambda s: rows_for_lease(s, open_rows, lease_id))}
+if not by_id:
+    st.info(_("No billable time on a task about this lease, its tenant or its property."))
+    st.stop()
+entries = st.multiselect(_("Time to bill"), list(by_id), default=list(by_id), key=f"time.bill.entries.{lease_id}",
+                         format_func=lambda i: f"{fmt.date(by_id[i].day)} · {by_id[i].task} · {by_id[i].user} · "
+                                               f"{hours_text(by_id[i].minutes)}")
 st.button(_("Add to the document"), key="time.bill", type="primary", disabled=not entries, on_click=run_action,
           args=(lambda s: bill_time_to_lease(s, actor=actor, lease_id=lease_id, month=month, entry_ids=list(entries)),),
           kwargs={"success": lambda ids: _("{count} line(s) added to the draft.").format(count=len(ids))})

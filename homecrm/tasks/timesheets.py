@@ -3,7 +3,8 @@
 Billable time not yet invoiced goes on a draft document as one line per task ("hours × rate",
 the amount rounded half-up to the cent once). Only commercial leases' documents can carry it: a
 residential tenant cannot be charged fees on a rent document (loi 89-462, art. 4), and the
-document service refuses it with that reason.
+document service refuses it with that reason. And only the time of tasks about that lease, its
+tenant or its property (``concerns``): a tenant is never billed for work done for someone else.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from homecrm.i18n import _
 from homecrm.security.principal import Principal, require
 from homecrm.settings import load_section
 from homecrm.settings.sections import LocalizationSettings
-from homecrm.store.models import Task, TimeEntry
+from homecrm.store.models import Lease, RentDocument, Task, TimeEntry
 from homecrm.tasks.tasks import rate_of, visible_condition
 
 
@@ -39,6 +40,21 @@ class TimeRow:
     invoiced: bool
     note: str
     property_id: int | None
+    related_kind: str | None = None
+    related_id: int | None = None
+
+
+def concerns(related_kind: str | None, related_id: int | None, lease: Lease) -> bool:
+    """Is a task about ``lease``: the lease itself, its tenant, or the property of its unit?"""
+    return ((related_kind == "lease" and related_id == lease.id)
+            or (related_kind == "tenant" and related_id == lease.customer_id)
+            or (related_kind == "property" and related_id == lease.unit.property_id))
+
+
+def rows_for_lease(session: Session, rows: list[TimeRow], lease_id: int) -> list[TimeRow]:
+    """The rows whose task is about the lease (see ``concerns``): the time its document may carry."""
+    lease = session.get(Lease, lease_id)
+    return [r for r in rows if lease is not None and concerns(r.related_kind, r.related_id, lease)]
 
 
 def hours_text(minutes: int) -> str:
@@ -65,7 +81,8 @@ def time_rows(session: Session, *, actor: Principal, first: date, last: date, us
     if invoiced is not None:
         stmt = stmt.where(TimeEntry.line_id.is_not(None) if invoiced else TimeEntry.line_id.is_(None))
     return [TimeRow(e.id, e.started_at.astimezone(tz).date(), e.task_id, e.task.title, e.user_id, e.user.name,
-                    e.minutes, e.billable, e.line_id is not None, e.note, e.task.property_id)
+                    e.minutes, e.billable, e.line_id is not None, e.note, e.task.property_id,
+                    e.task.related_kind, e.task.related_id)
             for e in session.scalars(stmt).unique()]
 
 
@@ -75,6 +92,13 @@ def totals(rows: list[TimeRow]) -> dict[tuple[str, str], int]:
     for row in rows:
         out[(row.task, row.user)] += row.minutes
     return dict(out)
+
+
+def _formats(session: Session):
+    from homecrm.render.formatting import Formats
+    from homecrm.settings.sections import FinanceSettings
+
+    return Formats.from_settings(load_section(session, FinanceSettings), load_section(session, LocalizationSettings))
 
 
 def bill_time_to_lease(session: Session, *, actor: Principal, lease_id: int, month, entry_ids: list[int]) -> list[int]:
@@ -93,6 +117,7 @@ def bill_time(session: Session, *, actor: Principal, document_id: int, entry_ids
     from homecrm.billing.documents import add_line
 
     require(session, actor, "documents", "edit")
+    document = session.get(RentDocument, document_id)
     if not entry_ids:
         raise ValidationError(_("Choose the time to put on the document."), field="entries")
     entries = list(session.scalars(select(TimeEntry).join(Task).where(TimeEntry.id.in_(entry_ids),
@@ -106,6 +131,13 @@ def bill_time(session: Session, *, actor: Principal, document_id: int, entry_ids
             raise ValidationError(_("Time on {task} is not billable.").format(task=entry.task.title), field="entries")
         if entry.line_id is not None:
             raise ConflictError(_("Time on {task} is already on a document.").format(task=entry.task.title))
+        if document is not None and not concerns(entry.task.related_kind, entry.task.related_id, document.lease):
+            raise ValidationError(_("Time on {task} cannot be billed to {tenant}: the task is not about this lease, "
+                                    "its tenant or its property.").format(task=entry.task.title,
+                                                                          tenant=document.customer.display_name),
+                                  field="entries")
+    fmt = _formats(session)
+    currency = document.currency if document is not None else "EUR"
     by_task: dict[int, list[TimeEntry]] = defaultdict(list)
     for entry in entries:
         by_task[entry.task_id].append(entry)
@@ -121,7 +153,7 @@ def bill_time(session: Session, *, actor: Principal, document_id: int, entry_ids
         line = add_line(session, actor=actor, document_id=document_id, data={
             "kind": "fee", "quantity": Decimal("1"), "unit_price": amount,
             "description": _("Time on \"{task}\": {hours} × {rate}/h").format(
-                task=task.title, hours=hours_text(minutes), rate=f"{rate:.2f}".replace(".", ","))[:300]})
+                task=task.title, hours=hours_text(minutes), rate=fmt.money(rate, currency))[:300]})
         for entry in task_entries:
             entry.line_id = line.id
         line_ids.append(line.id)

@@ -125,6 +125,36 @@ def test_timesheets_page_totals(db, page, frozen_today):
     assert at.metric[0].value == "1 h 15"
 
 
+def test_timesheets_page_bills_only_the_time_about_the_chosen_lease(db, page, frozen_today):
+    """Time on another tenant's task is not offered for a lease's document (nor billable to it)."""
+    from homecrm.store.models import RentDocumentLine
+    from homecrm.tasks import timers
+    from tests.factories import make_lease
+
+    with db.write() as session:
+        shop = make_lease(session, name="Boulangerie", regime="commercial", rent="1500.00")
+        flat = make_lease(session, name="Durand", unit="Apt 2")
+        save_section(session, TaskSettings, {"hourly_rate": "45"}, actor=ACTOR)
+        ours = create_task(session, actor=ACTOR, data={"title": "Vitrine", "related_kind": "lease", "related_id": shop.id})
+        theirs = create_task(session, actor=ACTOR, data={"title": "Visite Apt 2", "related_kind": "lease",
+                                                         "related_id": flat.id})
+        from homecrm.security.accounts import create_admin, principal_for
+
+        admin = principal_for(create_admin(session, email="time@test.fr", name="Chronos", password="correct horse battery"))
+        mine = timers.log_time(session, actor=admin, task_id=ours.id, minutes=60, on=frozen_today).id
+        timers.log_time(session, actor=admin, task_id=theirs.id, minutes=330, on=frozen_today)
+    at = page("pages/timesheets.py", user="time@test.fr")
+    no_exception(at)
+    offered = at.multiselect(key=f"time.bill.entries.{shop.id}")
+    assert offered.options == [f"{frozen_today:%d/%m/%Y} · Vitrine · Chronos · 1 h 00"] and offered.value == [mine]
+    at.button(key="time.bill").click()
+    at.run()
+    no_exception(at)
+    with db.read() as session:
+        assert session.scalars(select(RentDocumentLine.description).where(RentDocumentLine.kind == "fee")).all() == [
+            "Temps sur « Vitrine » : 1 h 00 × 45,00\u00a0€/h"]
+
+
 def test_support_page_opens_a_ticket_replies_and_closes(db, page):
     with db.write() as session:
         tenant = create_customer(session, actor=ACTOR, data={"last_name": "Dupont"})

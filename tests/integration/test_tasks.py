@@ -32,7 +32,7 @@ from homecrm.tasks.tasks import (
     set_property_team,
     update_task,
 )
-from homecrm.tasks.timesheets import bill_time, time_rows, totals
+from homecrm.tasks.timesheets import bill_time, rows_for_lease, time_rows, totals
 from tests.factories import ACTOR, make_lease
 
 T0 = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
@@ -239,15 +239,24 @@ def test_timesheet_and_billing_time_on_a_commercial_draft(db, frozen_today):
         home = create_draft(session, actor=ACTOR, lease_id=residential.id, month=Month(2026, 4))
         rows = time_rows(session, actor=ACTOR, first=date(2026, 3, 1), last=date(2026, 3, 31))
         assert totals(rows) == {("Remplacer la vitrine", "Lea"): 140}
+        assert [r.id for r in rows_for_lease(session, rows, commercial.id)] == [e1.id, e2.id, e3.id]
+        assert rows_for_lease(session, rows, residential.id) == []
+        with pytest.raises(ValidationError, match="pas sur ce bail, son locataire ou son bien"):
+            bill_time(session, actor=ACTOR, document_id=home.id, entry_ids=[e1.id])  # another tenant's work
+        at_home = create_task(session, actor=lea, data={"title": "Fuite", "related_kind": "tenant",
+                                                        "related_id": residential.customer_id})
+        e4 = timers.log_time(session, actor=lea, task_id=at_home.id, minutes=60, on=date(2026, 3, 4))
         with pytest.raises(ValidationError, match="89-462"):
-            bill_time(session, actor=ACTOR, document_id=home.id, entry_ids=[e1.id])
+            bill_time(session, actor=ACTOR, document_id=home.id, entry_ids=[e4.id])
+        with pytest.raises(ValidationError, match="Fuite"):  # nothing written: the whole choice is refused
+            bill_time(session, actor=ACTOR, document_id=draft.id, entry_ids=[e1.id, e4.id])
         with pytest.raises(ValidationError):
             bill_time(session, actor=ACTOR, document_id=draft.id, entry_ids=[e3.id])  # not billable
         (line_id,) = bill_time(session, actor=ACTOR, document_id=draft.id, entry_ids=[e1.id, e2.id])
         doc = session.get(RentDocument, draft.id)
         line = next(item for item in doc.lines if item.id == line_id)
         assert line.net == Decimal("73.33")  # 110 min × 40 €/h, rounded once
-        assert "1 h 50" in line.description
+        assert "1 h 50 × 40,00\u00a0€/h" in line.description
         with pytest.raises(ConflictError):
             bill_time(session, actor=ACTOR, document_id=draft.id, entry_ids=[e1.id])  # already invoiced
         remove_line(session, actor=ACTOR, line_id=line_id)
@@ -278,7 +287,8 @@ def test_time_on_next_months_draft_is_issued_with_the_month(db, frozen_today):
     with db.write() as session:
         lease = make_lease(session, name="Boutique", regime="commercial", rent="1500.00")
         save_section(session, TaskSettings, {"hourly_rate": "60"}, actor=ACTOR)
-        task = create_task(session, actor=ACTOR, data={"title": "Serrure"})
+        task = create_task(session, actor=ACTOR, data={"title": "Serrure", "related_kind": "property",
+                                                        "related_id": lease.unit.property_id})
         from homecrm.security.accounts import create_admin
 
         admin = principal_for(create_admin(session, email="a@example.fr", name="A", password="correct horse battery"))
