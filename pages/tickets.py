@@ -25,7 +25,7 @@ from homecrm.ui.once import just_done, run_once, submission_token, submit_key
 from homecrm.ui.page import page_setup
 from homecrm.ui.tags import tag_filter, tags_editor
 from homecrm.ui.text import md, md_lines
-from homecrm.ui.widgets import id_select
+from homecrm.ui.widgets import empty_form, files_key, id_select
 
 actor = page_setup("tickets")
 fmt = current_formats()
@@ -89,8 +89,9 @@ if actor.can("tickets", "create"):
                               format_func=lambda p: _(PRIORITY_LABELS[p]))
             id_select(cols[3], _("Assigned to"), staff, None, "ticket-new.assigned_to_id")
             id_select(st, _("Property"), properties, None, "ticket-new.property_id")
-            files = st.file_uploader(_("Attachments"), accept_multiple_files=True, key="ticket-new.files",
-                                     max_upload_size=settings.max_attachment_mb)
+            files = st.file_uploader(_("Attachments"), accept_multiple_files=True, key=files_key("ticket-new"),
+                                     max_upload_size=settings.max_attachment_mb,
+                                     help=_("At most {size} MB per file.").format(size=settings.max_attachment_mb))
             show_field_error("ticket-new", "file")
             submitted = st.form_submit_button(_("Open the ticket"), type="primary")
         if submitted:
@@ -108,6 +109,7 @@ if actor.can("tickets", "create"):
                 if created:
                     for name in ("subject", "body"):
                         state.pop(f"ticket-new.{name}", None)
+                    state["ticket-new.files_gen"] = state.get("ticket-new.files_gen", 0) + 1  # a new, empty uploader
                     state["tickets.selected"] = created
                 st.rerun()
 
@@ -219,32 +221,37 @@ if can_edit:
     if kind == "closed":
         st.info(_("This ticket is closed: change its status to reply. A reply from the tenant reopens it."))
     reply_tab, tenant_tab = st.tabs([_("Reply"), _("Tenant's reply")])
+    default_after = settings.status_after_staff_reply if settings.status_after_staff_reply in statuses else None
     def _reply(form: str = f"reply-{ticket_id}") -> None:
         """A callback: it runs to its end even when a second click asks for another run."""
         state = st.session_state
         body = state.get(f"{form}.body", "")
         if not body.strip() and just_done(form):
             return  # the second click of a double click, on the form the first one emptied
-        uploads = [(f.name, f.getvalue()) for f in state.get(f"{form}.files") or []]
+        uploads = [(f.name, f.getvalue()) for f in state.get(files_key(form)) or []]
         values = {"body": body, "status_id": state.get(f"{form}.status"), "email_tenant": bool(state.get(f"{form}.email"))}
-        run_once(form, (values, [name for name, _data in uploads]),
-                 lambda s, token: tk.staff_reply(s, actor=actor, ticket_id=ticket_id, files=uploads, submission=token,
-                                                 **values),
-                 success=lambda reply: reply.email_report)
+        if run_once(form, (values, [name for name, _data in uploads]),
+                    lambda s, token: tk.staff_reply(s, actor=actor, ticket_id=ticket_id, files=uploads,
+                                                    submission=token, **values),
+                    success=lambda reply: reply.email_report) is not None:
+            empty_form(form, {f"{form}.body": "", f"{form}.status": default_after, f"{form}.email": True})
         deliver()
 
     submission_token(f"reply-{ticket_id}")
-    with reply_tab, st.form(f"reply-{ticket_id}", clear_on_submit=True):
+    with reply_tab, st.form(f"reply-{ticket_id}"):
         st.text_area(_("Your reply"), key=f"reply-{ticket_id}.body")
         show_field_error(f"reply-{ticket_id}", "body")
         rcols = st.columns(2)
         after = [None, *statuses]
-        default_after = settings.status_after_staff_reply if settings.status_after_staff_reply in statuses else None
-        rcols[0].selectbox(_("Status after the reply"), after, index=after.index(default_after),
-                           key=f"reply-{ticket_id}.status", format_func=lambda k: statuses[k][0] if k else _("Unchanged"))
-        rcols[1].checkbox(_("E-mail the reply to the tenant"), value=True, key=f"reply-{ticket_id}.email")
-        st.file_uploader(_("Attachments"), accept_multiple_files=True, key=f"reply-{ticket_id}.files",
-                         max_upload_size=settings.max_attachment_mb)
+        if st.session_state.get(f"reply-{ticket_id}.status") not in after:
+            st.session_state[f"reply-{ticket_id}.status"] = default_after
+        st.session_state.setdefault(f"reply-{ticket_id}.email", True)
+        rcols[0].selectbox(_("Status after the reply"), after, key=f"reply-{ticket_id}.status",
+                           format_func=lambda k: statuses[k][0] if k else _("Unchanged"))
+        rcols[1].checkbox(_("E-mail the reply to the tenant"), key=f"reply-{ticket_id}.email")
+        st.file_uploader(_("Attachments"), accept_multiple_files=True, key=files_key(f"reply-{ticket_id}"),
+                         max_upload_size=settings.max_attachment_mb,
+                         help=_("At most {size} MB per file.").format(size=settings.max_attachment_mb))
         st.form_submit_button(_("Send the reply"), type="primary", disabled=kind == "closed", on_click=_reply,
                               key=submit_key(f"reply-{ticket_id}"))
 
@@ -252,13 +259,14 @@ if can_edit:
         body = st.session_state.get(f"{form}.body", "")
         if not body.strip() and just_done(form):
             return
-        run_once(form, body, lambda s, token: tk.customer_reply(s, actor=actor, ticket_id=ticket_id, body=body,
-                                                                submission=token),
-                 success=_("Tenant's reply recorded."))
+        if run_once(form, body, lambda s, token: tk.customer_reply(s, actor=actor, ticket_id=ticket_id, body=body,
+                                                                   submission=token),
+                    success=_("Tenant's reply recorded.")) is not None:
+            empty_form(form, {f"{form}.body": ""})
         deliver()
 
     submission_token(f"tenant-reply-{ticket_id}")
-    with tenant_tab, st.form(f"tenant-reply-{ticket_id}", clear_on_submit=True):
+    with tenant_tab, st.form(f"tenant-reply-{ticket_id}"):
         st.caption(_("The tenant answered by e-mail, phone or letter: record it here."))
         st.text_area(_("The tenant's reply"), key=f"tenant-reply-{ticket_id}.body")
         show_field_error(f"tenant-reply-{ticket_id}", "body")

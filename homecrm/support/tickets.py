@@ -258,8 +258,13 @@ def _email_tenant(session: Session, ticket: Ticket, reply: TicketReply, actor: P
     for entry in queue_staff_email(session, kind="ticket_reply_tenant", to=[address],
                                    subject=_("Re: {subject} [ticket #{id}]").format(subject=ticket.subject,
                                                                                    id=ticket.id),
-                                   body=reply.body, created_by_id=actor.user_id):
+                                   body=reply.body, created_by_id=actor.user_id,
+                                   files_of=("ticket_reply", reply.id)):
         entry.customer_id = ticket.customer_id
+    files = attachments.list_for(session, "ticket_reply", [reply.id])[reply.id]
+    if files:
+        return _("Reply saved and e-mailed to {address} with {count} attached file(s).").format(
+            address=address, count=len(files))
     return _("Reply saved and e-mailed to {address}.").format(address=address)
 
 

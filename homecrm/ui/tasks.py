@@ -326,7 +326,8 @@ def _files(actor: Principal, task_id: int, files: list, max_mb: int) -> None:
                            kwargs={"success": _("File deleted.")})
     # A new uploader after each file attached: the file does not stay there to be attached twice.
     generation = st.session_state.get(UPLOAD_GENERATION, 0)
-    upload = st.file_uploader(_("Add a file"), key=f"task.{task_id}.upload.{generation}", max_upload_size=max_mb)
+    upload = st.file_uploader(_("Add a file"), key=f"task.{task_id}.upload.{generation}", max_upload_size=max_mb,
+                              help=_("At most {size} MB per file.").format(size=max_mb))
     if upload is not None and st.button(_("Attach"), key="task.upload.save"):
         data = upload.getvalue()
 

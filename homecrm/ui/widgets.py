@@ -19,6 +19,22 @@ def id_select(container, label: str, options: dict[int, str], value: int | None,
                         format_func=lambda k: options.get(k, none_label or "—") if k is not None else (none_label or "—"))
 
 
+def files_key(form: str) -> str:
+    """The key of a form's file uploader: a new one after each saved submission (``empty_form``),
+    since files chosen in an uploader cannot be removed by code."""
+    return f"{form}.files.{st.session_state.get(f'{form}.files_gen', 0)}"
+
+
+def empty_form(form: str, values: dict[str, object]) -> None:
+    """In the submit callback, once the submission is saved: put the fields back to ``values`` and
+    give the uploader a new key. Forms that may be refused are not ``clear_on_submit`` (the browser
+    would empty them before the answer): a refused submission keeps what was typed and chosen."""
+    state = st.session_state
+    for key, value in values.items():
+        state[key] = value
+    state[f"{form}.files_gen"] = state.get(f"{form}.files_gen", 0) + 1
+
+
 # Date fields take any date from here; the services say what is out of range (before the
 # document, in the future) in the page's language. Streamlit's own min/max check would answer in
 # English and silently keep the previous date in the form.

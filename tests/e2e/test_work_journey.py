@@ -7,7 +7,7 @@ from sqlalchemy import select
 from homecrm.crm.customers import create_customer
 from homecrm.security.accounts import create_admin, principal_for
 from homecrm.store.models import Task, Ticket, TimeEntry
-from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, choose, sign_in
+from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, choose, settle, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -51,9 +51,20 @@ def test_task_timer_and_ticket(db, app_server, browser_page):
     page.get_by_label("Demande").fill("L'évier fuit depuis hier.")
     page.get_by_role("button", name="Ouvrir le ticket").click()
     page.get_by_text("Ticket ouvert.").wait_for()
+    # a refused file: the error names it, and the reply typed stays in the form
     page.get_by_label("Votre réponse").fill("Le plombier passe jeudi.")
+    reply_form = page.locator("[data-testid='stForm']").filter(has=page.get_by_label("Votre réponse"))
+    reply_form.locator("input[type=file]").set_input_files(
+        [{"name": "programme.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00 not a letter"}])
+    settle(page)
+    page.get_by_role("button", name="Envoyer la réponse").click()
+    page.get_by_text("ce type de fichier n'est pas accepté", exact=False).first.wait_for()
+    expect(page.get_by_label("Votre réponse")).to_have_value("Le plombier passe jeudi.")
+    reply_form.get_by_role("button", name="Remove programme.exe").click()  # Streamlit's own (English) label
+    settle(page)
     page.get_by_role("button", name="Envoyer la réponse").click()
     page.get_by_text("Réponse enregistrée").first.wait_for()  # not e-mailed: no SMTP in this test
+    expect(page.get_by_label("Votre réponse")).to_have_value("")  # saved: the form is empty again
     with db.read() as session:
         ticket_id = session.scalar(select(Ticket.id))
     choose(page, page.locator(f".st-key-ticket-{ticket_id}-status").get_by_role("combobox"), "Fermé")

@@ -259,3 +259,21 @@ def test_search_by_number_with_or_without_hash(db, world):
         assert [t.id for t in tk.list_tickets(session, actor=ACTOR, search=f"#{ticket_id}")] == [ticket_id]
         assert [t.id for t in tk.list_tickets(session, actor=ACTOR, search=str(ticket_id))] == [ticket_id]
         assert [t.id for t in tk.list_tickets(session, actor=ACTOR, search="évier")] == [ticket_id]
+
+
+def test_the_files_of_a_staff_reply_go_with_its_email_to_the_tenant(db, world, mailbox):
+    ticket_id = open_one(db, world)
+    with db.write() as session:
+        reply = tk.staff_reply(session, actor=ACTOR, ticket_id=ticket_id, body="Voici la facture du plombier.",
+                               files=[("facture plombier.png", PNG), ("Quittance été « 2026 ».pdf", b"%PDF-1.4 x")])
+        assert reply.email_report == ("Réponse enregistrée et envoyée par e-mail à marie@example.fr "
+                                      "avec 2 pièce(s) jointe(s).")
+    assert ("ticket_reply_tenant", "marie@example.fr") in sent_to(db)
+    to_tenant = next(m for m in (email.message_from_bytes(raw.data, policy=policy.default) for raw in mailbox.messages)
+                     if m["To"] == "marie@example.fr")
+    files = {part.get_filename(): part.get_content() for part in to_tenant.iter_attachments()}
+    assert files == {"facture plombier.png": PNG, "Quittance été « 2026 ».pdf": b"%PDF-1.4 x"}
+    assert "Voici la facture du plombier." in to_tenant.get_body(("plain",)).get_content()
+    with db.read() as session:
+        logged = session.scalar(select(MessageLog).where(MessageLog.kind == "ticket_reply_tenant"))
+        assert logged.attachment == "facture plombier.png, Quittance été « 2026 ».pdf"

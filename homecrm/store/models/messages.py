@@ -32,6 +32,9 @@ class MessageLog(Base):
     subject: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     attachment: Mapped[str] = mapped_column(String(255), default="")
+    # A queued e-mail sends the files attached to this record (e.g. "ticket_reply", 12) with it.
+    files_entity: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    files_entity_id: Mapped[int | None] = mapped_column(nullable=True)
     status: Mapped[str] = mapped_column(String(10), default="sending")
     attempts: Mapped[int] = mapped_column(default=0)
     provider_id: Mapped[str] = mapped_column(String(300), default="")
