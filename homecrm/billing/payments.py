@@ -466,6 +466,20 @@ def sum_parts(session: Session, payment: Payment) -> list[Payment]:
                                                       Payment.mode != "credit").order_by(Payment.id)))
 
 
+def _check_not_returned(session: Session, parts: list[Payment], docs: list[RentDocument]) -> None:
+    """Money paid back by a credit note (refunded, or kept as the tenant's credit) came from the
+    document's payments: they cannot go below it."""
+    for doc in dict.fromkeys(docs):
+        removed = sum((p.amount for p in parts if p.document_id == doc.id), ZERO)
+        if doc.amount_paid - removed < doc.amount_returned:
+            notes = [n.number or _("draft") for n in doc.credit_notes
+                     if n.state == "issued" and (n.refunded > 0 or n.to_credit > 0)]
+            raise ConflictError(_("{amount} paid on {number} was already given back by credit note {notes} (refunded "
+                                  "or kept as credit): this payment cannot be deleted.").format(
+                amount=_money(doc.amount_returned, doc.currency), number=doc.number or _("draft"),
+                notes=", ".join(notes)))
+
+
 def delete_payment(session: Session, *, actor: Principal, payment_id: int) -> list[str]:
     """Delete a payment — with the rest of its sum when one sum was spread over several documents
     (the sum was received or not, as a whole). A credit it created must not be used yet; a credit it
@@ -474,18 +488,21 @@ def delete_payment(session: Session, *, actor: Principal, payment_id: int) -> li
     require(session, actor, "payments", "delete")
     payment = session.get(Payment, payment_id)
     if payment is None:
-        raise NotFoundError(_("Payment #{id} does not exist.").format(id=payment_id))
+        raise NotFoundError(_("This payment no longer exists: it was deleted meanwhile (another tab or person?)."))
     parts = sum_parts(session, payment)
     docs = [get_document(session, part.document_id, actor=actor) for part in parts]
+    _check_not_returned(session, parts, docs)
     created = session.scalars(select(CustomerCredit).where(
         CustomerCredit.origin_payment_id.in_([part.id for part in parts]))).all()
     for credit in created:
         if credit.remaining < credit.amount:
+            users = session.scalars(select(RentDocument.number).join(Payment, Payment.document_id == RentDocument.id)
+                                    .where(Payment.credit_id == credit.id).order_by(RentDocument.due_date)).all()
             raise ConflictError(
-                _("The extra {amount} of this payment was already used by a later document: delete that use first.").format(
-                    amount=_money(credit.amount, credit.currency)
-                )
-            )
+                _("The extra {amount} of this payment was already used to pay {documents}: delete that payment "
+                  "first.").format(amount=_money(credit.amount, credit.currency),
+                                   documents=", ".join(n or _("draft") for n in dict.fromkeys(users))
+                                   or _("another document")))
         session.delete(credit)
     for part in parts:
         if part.mode == "credit" and part.credit is not None:

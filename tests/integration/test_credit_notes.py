@@ -11,7 +11,7 @@ from homecrm.billing.documents import generate_month, get_document
 from homecrm.billing.exports import credit_note_pdf
 from homecrm.billing.payments import available_credit, record_payment
 from homecrm.billing.periods import Month
-from homecrm.errors import ConflictError, ValidationError
+from homecrm.errors import ConflictError, NotFoundError, ValidationError
 from homecrm.settings import save_section
 from homecrm.settings.sections import CreditNoteSettings, FinanceSettings
 from homecrm.store.models import CreditNote, NumberCounter, RentDocument
@@ -142,3 +142,26 @@ def test_pdf_says_note_de_credit_with_positive_amounts_and_words(db, doc_id):
         save_section(session, CreditNoteSettings, {"show_property_name": False}, actor=ACTOR)
     with db.read() as session:
         assert "Résidence Test" not in pdf_text(credit_note_pdf(session, actor=ACTOR, credit_note_id=note.id)[1])
+
+
+def test_a_payment_whose_money_was_given_back_cannot_be_deleted(db, doc_id):
+    """A refund (or money kept as credit) came from the payments: deleting them would leave a
+    negative payment and a PDF saying both "annulé" and "reste dû"."""
+    from homecrm.billing.payments import delete_payment
+
+    with db.write() as session:
+        payment_id = record_payment(session, actor=ACTOR, document_id=doc_id,
+                                    data={"amount": "10", "paid_on": date(2026, 3, 5)}).id
+        record_payment(session, actor=ACTOR, document_id=doc_id, data={"amount": "20", "paid_on": date(2026, 3, 6)})
+        number = session.get(RentDocument, doc_id).number
+    note = credit(db, doc_id, amount="25", kind="refund", refund_date=date(2026, 3, 7))
+    with db.write() as session, pytest.raises(ConflictError) as refused:
+        delete_payment(session, actor=ACTOR, payment_id=payment_id)  # 20 left < 25 refunded
+    assert str(refused.value) == (f"25,00\u00a0€ payés sur {number} ont déjà été rendus par la note de crédit "
+                                  f"{note.number} (remboursés ou gardés en crédit) : ce paiement ne peut pas être "
+                                  "supprimé.")
+    with db.read() as session:
+        doc = session.get(RentDocument, doc_id)
+        assert (doc.amount_paid, doc.amount_returned, len(doc.payments)) == (Decimal("30.00"), Decimal("25.00"), 2)
+    with db.write() as session, pytest.raises(NotFoundError, match="n.existe plus"):
+        delete_payment(session, actor=ACTOR, payment_id=999_999)

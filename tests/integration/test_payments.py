@@ -138,3 +138,22 @@ def test_a_payment_before_the_issue_date_is_refused_with_the_date_as_the_landlor
     with pytest.raises(ValidationError) as exc, db.write() as session:
         record_payment(session, actor=ACTOR, document_id=doc_id, data={"amount": "100", "paid_on": date(2026, 2, 1)})
     assert exc.value.field == "paid_on" and "01/03/2026" in str(exc.value)
+
+
+def test_deleting_a_payment_whose_extra_paid_another_document_names_that_document(db, frozen_today):
+    from homecrm.billing.payments import delete_payment
+
+    with db.write() as session:
+        make_lease(session)
+        january = session.get(RentDocument, generate_month(session, actor=ACTOR, month=Month(2026, 1),
+                                                            on=date(2026, 1, 1)).created[0])
+        february = session.get(RentDocument, generate_month(session, actor=ACTOR, month=Month(2026, 2),
+                                                             on=date(2026, 2, 1)).created[0])
+        payment_id = record_payment(session, actor=ACTOR, document_id=february.id,
+                                    data={"amount": "1000", "paid_on": date(2026, 2, 3)}).id
+        assert january.balance < january.total  # the extra went to the older debt
+        number = january.number
+    with db.write() as session, pytest.raises(ConflictError) as refused:
+        delete_payment(session, actor=ACTOR, payment_id=payment_id)
+    assert str(refused.value) == (f"Le surplus de 270,00\u00a0€ de ce paiement a déjà servi à payer {number} : "
+                                  "supprimez d'abord ce paiement-là.")
