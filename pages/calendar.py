@@ -56,7 +56,7 @@ with cols[1]:
 
 @st.fragment
 def calendar_view() -> None:
-    value = cal.show(cal.to_component(events, fmt.timezone), settings, cal.initial_date(now))
+    value = cal.show(cal.to_component(events, fmt.timezone), settings, cal.initial_date(now), fmt.timezone)
     click = cal.read_click(value, fmt.timezone)
     if click is not None:
         st.session_state["calendar.click"] = click

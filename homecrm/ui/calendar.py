@@ -51,9 +51,15 @@ def to_component(events: list[CalendarEvent], timezone: str) -> list[dict]:
     return out
 
 
-def options(settings: CalendarSettings, initial: date) -> dict:
+def options(settings: CalendarSettings, initial: date, timezone: str = "UTC", now: datetime | None = None) -> dict:
+    """The component's options. It runs in UTC on wall-clock times, so "now" (the current-time line,
+    the "today" highlight) is given as the wall-clock time in ``timezone``, to the minute."""
+    from homecrm import clock
+
+    moment = (now or clock.now()).replace(second=0, microsecond=0)
     return {
         "timeZone": "UTC",  # we send wall-clock times and read clicks back ourselves
+        "now": wall_clock(moment, timezone),
         "locale": "fr" if _("Today") != "Today" else "en",
         "initialView": settings.default_view,
         "initialDate": initial.isoformat(),
@@ -70,6 +76,14 @@ def options(settings: CalendarSettings, initial: date) -> dict:
         "allDayText": _("All day"),
         "moreLinkText": _("more"),  # "+3 more": the component loads no locale files
         "noEventsText": _("Nothing in this period"),
+        # Accessible names of the buttons and links ("$0": the view or the date), English otherwise.
+        "buttonHints": {"prev": _("Previous $0"), "next": _("Next $0"), "today": _("This $0")},
+        "viewHint": _("$0 view"),
+        "navLinkHint": _("Go to $0"),
+        "moreLinkHint": _("Show $0 more events"),
+        "closeHint": _("Close"),
+        "timeHint": _("Time"),
+        "eventHint": _("Event"),
         "eventTimeFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
         "slotLabelFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
         "views": {"timeGridWeek": {"dayMaxEvents": settings.event_limit}},
@@ -127,7 +141,7 @@ def parse_click(value: dict, timezone: str) -> Click | None:
     return None
 
 
-def show(events: list[dict], settings: CalendarSettings, initial: date) -> dict | None:
+def show(events: list[dict], settings: CalendarSettings, initial: date, timezone: str = "UTC") -> dict | None:
     """Draw the component; returns its value (or the one a test injected)."""
     injected = st.session_state.pop(INJECTED, None)
     try:
@@ -135,7 +149,7 @@ def show(events: list[dict], settings: CalendarSettings, initial: date) -> dict 
     except ImportError:  # pragma: no cover - a broken install
         st.error(_("The calendar component is not installed: run make run again."))
         return injected
-    value = calendar(events=events, options=options(settings, initial), custom_css=CSS,
+    value = calendar(events=events, options=options(settings, initial, timezone), custom_css=CSS,
                      callbacks=["dateClick", "eventClick", "select"],
                      key=f"{COMPONENT_KEY}.{st.session_state.get(_GENERATION, 0)}")
     return injected or value

@@ -61,3 +61,14 @@ def test_timed_clicks_read_back_in_the_landlords_zone():
 ])
 def test_text_colour_is_chosen_for_contrast(background, text):
     assert text_color(background) == text
+
+
+def test_the_components_now_is_the_landlords_wall_clock_time_across_dst():
+    """The component runs in UTC: its current-time line and "today" need Paris time, sent as such."""
+    from homecrm.settings.sections import CalendarSettings
+    from homecrm.ui.calendar import options
+
+    winter = options(CalendarSettings(), date(2026, 12, 1), "Europe/Paris", now=datetime(2026, 12, 4, 23, 30, 41, tzinfo=UTC))
+    summer = options(CalendarSettings(), date(2026, 7, 1), "Europe/Paris", now=datetime(2026, 7, 4, 22, 30, tzinfo=UTC))
+    assert (winter["timeZone"], winter["now"], summer["now"]) == ("UTC", "2026-12-05T00:30:00", "2026-07-05T00:30:00")
+    assert winter["buttonHints"]["prev"] == "Précédent ($0)" and winter["viewHint"] == "Vue $0"
