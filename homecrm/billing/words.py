@@ -34,6 +34,8 @@ _CURRENCY_WORDS: dict[str, dict[str, tuple[str, str, str | None, str | None]]] =
         "JPY": ("yen", "yen", None, None),
     },
 }
+# Feminine currency names take "une": "une livre sterling", "vingt et une livres sterling".
+_FEMININE_FR = {"livre sterling"}
 _AND = {"fr": "et", "en": "and"}
 _MINUS = {"fr": "moins", "en": "minus"}
 
@@ -49,6 +51,8 @@ def _integer_words(n: int, lang: str) -> str:
 def _with_unit(n: int, lang: str, singular: str, plural: str) -> str:
     words = _integer_words(n, lang)
     unit = plural if _plural(lang, n) else singular
+    if lang == "fr" and singular in _FEMININE_FR and (words == "un" or words.endswith((" un", "-un"))):
+        words += "e"
     if lang == "fr" and n >= 1_000_000 and n % 1_000_000 == 0:
         # "un million d'euros", "deux milliards de dollars"
         return f"{words} d'{unit}" if unit[0] in "aeiouéè" else f"{words} de {unit}"

@@ -87,7 +87,7 @@ def render_lines(template: str, values: Mapping[str, object]) -> list[str]:
     return [line.strip() for line in rendered.splitlines() if line.strip(" ,-–")]
 
 
-_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")  # an escaped brace, or a field
 
 
 def fill_fields(text: str, values: Mapping[str, object], allowed: Iterable[str], *, literal_in: str = "",
@@ -96,11 +96,13 @@ def fill_fields(text: str, values: Mapping[str, object], allowed: Iterable[str],
 
     Unlike a template, everything else stays as typed (a rendered ``{LOC-QUI-1}`` is text, not a
     field). A ``{name}`` that is no merge field is refused, naming it, unless it was already in
-    ``literal_in`` (the rendered draft, where it came from an escaped ``{{name}}``).
+    ``literal_in`` (the rendered draft, where it came from an escaped ``{{name}}``). As in the
+    templates, ``{{`` and ``}}`` typed here write a literal brace.
     """
     allowed_set = set(allowed)
-    unknown = sorted({m.group(0) for m in _FIELD.finditer(text)
-                      if m.group(1) not in allowed_set and m.group(0) not in literal_in})
+    tokens = list(_TOKEN.finditer(text))
+    unknown = sorted({m.group(0) for m in tokens
+                      if m.group(1) and m.group(1) not in allowed_set and m.group(0) not in literal_in})
     if unknown:
         raise ValidationError(
             _("Unknown placeholders: {names}. Available: {available}.").format(
@@ -109,9 +111,11 @@ def fill_fields(text: str, values: Mapping[str, object], allowed: Iterable[str],
         )
 
     def value(match: re.Match) -> str:
+        if not match.group(1):
+            return match.group(0)[0]  # "{{" → "{", "}}" → "}"
         if match.group(1) not in allowed_set:
             return match.group(0)
         found = values.get(match.group(1), "")
         return "" if found is None else str(found)
 
-    return _FIELD.sub(value, text)
+    return _TOKEN.sub(value, text)

@@ -40,3 +40,11 @@ def test_fill_fields_fills_merge_fields_and_keeps_other_braces():
         "Réf. {LOC-QUI-1} pour Camille {note}"
     with pytest.raises(ValidationError, match=r"\{iban\}"):
         fill_fields("{iban}", {}, ("client_name",))
+
+
+def test_fill_fields_reads_doubled_braces_as_literal_braces_like_the_templates():
+    from homecrm.render.placeholders import fill_fields
+
+    assert fill_fields("Code {{x}} pour {client_name}", {"client_name": "Camille"}, ("client_name",)) == \
+        "Code {x} pour Camille"
+    assert fill_fields("{{{client_name}}}", {"client_name": "Camille"}, ("client_name",)) == "{Camille}"

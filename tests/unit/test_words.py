@@ -53,3 +53,14 @@ def test_other_currencies():
 
 def test_negative_amounts_say_minus():
     assert amount_in_words(Decimal("-3.00")) == "moins trois euros"
+
+
+@pytest.mark.parametrize(("amount", "words"), [
+    ("1.01", "une livre sterling et un penny"),
+    ("21", "vingt et une livres sterling"),
+    ("81", "quatre-vingt-une livres sterling"),
+    ("1000000", "un million de livres sterling"),
+    ("2.21", "deux livres sterling et vingt et un pence"),
+])
+def test_the_pound_is_feminine_in_french(amount, words):
+    assert amount_in_words(Decimal(amount), "GBP", "fr") == words
