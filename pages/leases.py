@@ -103,7 +103,7 @@ def clear(form: str) -> None:
         st.session_state.pop(f"{form}.{name}", None)
 
 
-tab_leases, tab_properties = st.tabs([_("Leases"), _("Properties")])
+tab_leases, tab_properties = st.tabs([_("Leases"), _("Properties")], key="leases.tabs")
 
 with tab_leases:
     rows = read(lambda s: list_leases(s, actor=actor, on=today))

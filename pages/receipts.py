@@ -231,7 +231,8 @@ if info["state"] == "draft":
                        success=_("Draft deleted."), disabled=not actor.can("documents", "delete"))
     st.stop()
 
-tab_pay, tab_credit, tab_pdf, tab_email = st.tabs([_("Payments"), _("Credit note"), _("PDF"), _("E-mail")])
+tab_pay, tab_credit, tab_pdf, tab_email = st.tabs([_("Payments"), _("Credit note"), _("PDF"), _("E-mail")],
+                                                    key="receipts.tabs")
 
 with tab_pay:
     if not actor.can("payments", "view_own"):

@@ -42,7 +42,7 @@ st.button(_("Send what is due now"), type="primary", key="reminders.send", on_cl
           disabled=not actor.can("documents", "create"), icon=":material/send:")
 
 CHANNELS = {"email": _("E-mail"), "sms": "SMS"}
-tab_queue, tab_sent, tab_failed = st.tabs([_("Next 7 days"), _("Sent"), _("Failures")])
+tab_queue, tab_sent, tab_failed = st.tabs([_("Next 7 days"), _("Sent"), _("Failures")], key="reminders.tabs")
 with tab_queue:
     queue = upcoming(factory(), actor=actor, days=7)
     if not queue:

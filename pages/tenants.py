@@ -167,7 +167,8 @@ with reading() as session:
     origin = (customer.candidate.id, customer.candidate.created_at) if customer.candidate is not None else None
 edit_form = f"tenant-{selected}"
 
-tab_info, tab_contacts, tab_docs, tab_messages = st.tabs([_("Details"), _("Contacts"), _("Documents"), _("Messages")])
+tab_info, tab_contacts, tab_docs, tab_messages = st.tabs([_("Details"), _("Contacts"), _("Documents"), _("Messages")],
+                                                                 key="tenants.tabs")
 with tab_info:
     if origin is not None:
         st.caption(_("Converted from candidate #{id}, received on {date}.").format(

@@ -220,7 +220,7 @@ for reply_id, from_customer, author, body, created_at in thread:
 if can_edit:
     if kind == "closed":
         st.info(_("This ticket is closed: change its status to reply. A reply from the tenant reopens it."))
-    reply_tab, tenant_tab = st.tabs([_("Reply"), _("Tenant's reply")])
+    reply_tab, tenant_tab = st.tabs([_("Reply"), _("Tenant's reply")], key="ticket.tabs")
     default_after = settings.status_after_staff_reply if settings.status_after_staff_reply in statuses else None
     def _reply(form: str = f"reply-{ticket_id}") -> None:
         """A callback: it runs to its end even when a second click asks for another run."""

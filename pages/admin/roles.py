@@ -20,7 +20,7 @@ with reading() as session:
     roles = [(r.id, r.name, r.description, {(p.module, p.right) for p in r.permissions}) for r in list_roles(session)]
     departments = [(d.id, d.name, d.email) for d in list_departments(session)]
 
-tab_roles, tab_departments = st.tabs([_("Roles"), _("Departments")])
+tab_roles, tab_departments = st.tabs([_("Roles"), _("Departments")], key="roles.tabs")
 
 with tab_roles:
     st.caption(_("Administrators have every right. \"View (own)\" shows only the records a person created or is the agent of."))

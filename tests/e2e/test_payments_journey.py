@@ -1,9 +1,10 @@
 """Partial payment, reçu, credit note, tenant statement — in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from homecrm.security.accounts import create_admin
-from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, sign_in
+from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, settle, sign_in
 from tests.factories import make_lease
 from tests.helpers import pdf_text
 
@@ -29,6 +30,14 @@ def test_partial_payment_credit_note_and_statement(db, app_server, browser_page)
 
     page.get_by_role("tab", name="Note de crédit").click()
     panel = page.get_by_role("tabpanel", name="Note de crédit")
+    # A choice reruns the page and the "payment recorded" message above goes away: the tab stays.
+    panel.get_by_text("Rembourser des sommes déjà payées").click()
+    settle(page)
+    expect(page.get_by_role("tab", name="Note de crédit")).to_have_attribute("aria-selected", "true")
+    expect(panel.get_by_label("Mode de remboursement")).to_be_visible()
+    panel.get_by_text("Déduire du reste dû").click()
+    settle(page)
+    expect(page.get_by_role("tab", name="Note de crédit")).to_have_attribute("aria-selected", "true")
     panel.get_by_label("Montant", exact=True).fill("50")
     panel.get_by_label("Motif").fill("Geste commercial")
     panel.get_by_role("button", name="Émettre la note de crédit").click()
