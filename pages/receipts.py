@@ -39,7 +39,7 @@ from homecrm.settings import load_section, settings_version
 from homecrm.settings.sections import CreditNoteSettings, StripeSettings
 from homecrm.ui.choice import keep_choice
 from homecrm.ui.db import read, reading, writing
-from homecrm.ui.feedback import confirm_button, run_action, show_field_error, show_flashes
+from homecrm.ui.feedback import confirm_button, forget_errors_on_change, run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
 from homecrm.ui.once import run_once, submission_token, submit_key
 from homecrm.ui.page import page_setup
@@ -163,6 +163,7 @@ selected_id = st.selectbox(
 )
 if selected_id not in by_id:
     st.stop()
+forget_errors_on_change("receipts.document", selected_id)
 
 with reading() as session:
     doc = get_document(session, selected_id, actor=actor)

@@ -22,7 +22,7 @@ from homecrm.settings.choices import choices_for
 from homecrm.settings.sections import ClientSettings
 from homecrm.ui.db import read, reading
 from homecrm.errors import version_of
-from homecrm.ui.feedback import field_errors, run_action, show_field_error, show_flashes
+from homecrm.ui.feedback import field_errors, forget_errors_on_change, run_action, show_field_error, show_flashes
 from homecrm.ui.formats import current_formats
 from homecrm.ui.choice import keep_choice
 from homecrm.ui.page import page_setup
@@ -155,6 +155,7 @@ st.divider()
 names = {r.id: r.name for r in rows}
 keep_choice("tenants.selected", list(names))
 selected = st.selectbox(_("Tenant"), list(names), format_func=names.get, key="tenants.selected")
+forget_errors_on_change("tenants.selected", selected)
 if selected is None:
     st.stop()
 with reading() as session:

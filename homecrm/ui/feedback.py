@@ -65,6 +65,15 @@ def forget_errors_on_page_change(page: str) -> None:
         st.session_state[_PAGE_KEY] = page
 
 
+def forget_errors_on_change(scope: str, value: object) -> None:
+    """Field errors belong to the record the forms showed: another record chosen (``value`` of the
+    ``scope`` selection changed), they go."""
+    key = f"_field_errors_on.{scope}"
+    if key in st.session_state and st.session_state[key] != value:
+        st.session_state.pop(_ERRORS_KEY, None)
+    st.session_state[key] = value
+
+
 def show_field_error(form: str, field: str) -> None:
     # Remembered: when this form is submitted, an error on this field is shown here only, not twice.
     st.session_state.setdefault(_DRAWN_KEY, {}).setdefault(form, set()).add(field)
@@ -106,8 +115,8 @@ def run_action(
     except HomecrmError as exc:
         flash("error", str(exc))
         return None
-    if form:
-        clear_field_errors(form)
+    # Saved: errors left on this or any other form were about submissions now behind the user.
+    st.session_state.pop(_ERRORS_KEY, None)
     if success:
         flash("success", success(result) if callable(success) else success)
     return result

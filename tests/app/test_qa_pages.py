@@ -274,3 +274,21 @@ def test_a_saved_secret_leaves_the_field_empty(db, page):
     field = at.text_input(key="settings.smtp.password.1")
     assert field.value == "" and field.placeholder == "****9876"
     assert not any(t.value == "SuperSecretSmtp-9876" for t in at.text_input)
+
+
+def test_a_field_error_goes_once_another_document_is_chosen_or_something_is_saved(demo_db, page):
+    from datetime import date
+
+    at, doc_id = _open_payment_form(page, demo_db)
+    at.date_input(key=f"payment-{doc_id}.date").set_value(date(2020, 1, 1))
+    button(at, "Enregistrer le paiement").click()
+    at.run()
+    assert [e for e in at.error if "antérieure" in plain(e.value)], [plain(e.value) for e in at.error]
+    with demo_db.read() as session:
+        other = session.scalar(select(RentDocument.id).where(RentDocument.id != doc_id, RentDocument.state == "issued"))
+    at.selectbox(key="receipts.document").set_value(other)
+    at.run()
+    at.selectbox(key="receipts.document").set_value(doc_id)
+    at.run()
+    no_exception(at)
+    assert not [e for e in at.error if "antérieure" in plain(e.value)]
