@@ -204,3 +204,24 @@ def test_statement_page_explains_a_period_that_ends_before_it_starts(demo_db, pa
     at = page("pages/statements.py", **{"statements.from": date(2026, 12, 31), "statements.to": date(2026, 1, 1)})
     no_exception(at)
     assert [plain(e.value) for e in at.error] == ["La fin de la période est antérieure à son début."]
+
+
+def test_the_payments_tab_lists_money_given_back_by_a_credit_note(db, page, frozen_today):
+    from datetime import date
+
+    from homecrm.billing.credit_notes import create_credit_note
+    from homecrm.billing.documents import generate_month
+    from homecrm.billing.payments import record_payment
+    from homecrm.billing.periods import Month
+    from tests.factories import ACTOR, make_lease
+
+    with db.write() as session:
+        make_lease(session)
+        doc_id = generate_month(session, actor=ACTOR, month=Month(2026, 3), on=date(2026, 3, 1)).created[0]
+        record_payment(session, actor=ACTOR, document_id=doc_id, data={"amount": "100", "paid_on": date(2026, 3, 5)})
+        note = create_credit_note(session, actor=ACTOR, document_id=doc_id,
+                                  data={"amount": "10", "kind": "refund", "refund_date": date(2026, 3, 7)}).number
+    at = page("pages/receipts.py", **{"receipts.month": None, "receipts.document": doc_id})
+    no_exception(at)
+    lines = [plain(m.value) for m in at.markdown]
+    assert f"07/03/2026 · Remboursé par {note} (Virement) · −10,00\u00a0€" in lines, lines
