@@ -257,10 +257,12 @@ def settings_show(ctx: Context, section: str | None) -> None:
                 shown = mask(secret_value(value)) if name in cls.secret_fields() else _display(value)
                 click.echo(f"{cls.section}.{name} = {shown}")
             for name in unreadable:
+                from homecrm.security.secrets import key_file
+
                 click.echo(_("homecrm: warning: {key} cannot be decrypted with this installation's secret key "
-                             "(data/secret.key lost or replaced, or HOMECRM_SECRET_KEY changed); it counts as empty. "
-                             "Type it again: homecrm settings set {key} --stdin").format(key=f"{cls.section}.{name}"),
-                           err=True)
+                             "({key_file} lost or replaced, or HOMECRM_SECRET_KEY changed); it counts as empty. "
+                             "Type it again: homecrm settings set {key} --stdin").format(
+                    key=f"{cls.section}.{name}", key_file=key_file()), err=True)
 
 
 @settings.command("set", context_settings={"ignore_unknown_options": True})

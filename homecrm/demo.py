@@ -188,9 +188,12 @@ def seed_demo(session: Session, *, months: int = 6) -> dict[str, int]:
                 paid_on = max(paid_on, doc.issued_on)
                 if paid_on > today:
                     continue
+                mode = rng.choice(["transfer", "transfer", "direct_debit", "cheque"])
+                reference = {"transfer": f"VIR-{doc.number}", "direct_debit": f"PRLV-{doc.number}",
+                             "cheque": f"CHQ {4_810_000 + doc.id * 7}"}[mode]
                 record_payment(session, actor=admin, document_id=doc.id, data={
-                    "amount": amount, "paid_on": paid_on, "mode": rng.choice(["transfer", "transfer", "direct_debit", "cheque"]),
-                    "reference": f"VIR-{doc.number}" if rng.random() < 0.5 else "",
+                    "amount": amount, "paid_on": paid_on, "mode": mode,
+                    "reference": reference if rng.random() < 0.5 else "",
                 })
                 payments += 1
     from homecrm.demo_candidates import seed_candidates

@@ -35,7 +35,7 @@ from homecrm import clock
 from homecrm.billing.documents import find_by_number, get_document
 from homecrm.billing.money import ZERO, from_minor_units, to_minor_units
 from homecrm.billing.payments import money_received, receive_as_credit, record_payment
-from homecrm.errors import HomecrmError
+from homecrm.errors import ConflictError, HomecrmError
 from homecrm.i18n import _
 from homecrm.payments.fees import charge_with_fee, may_charge_fee
 from homecrm.render.placeholders import render_template
@@ -441,6 +441,8 @@ def sync_payments(session: Session, *, actor: Principal, days: int = 35) -> Sync
     """Poll Stripe for completed Checkout Sessions of the last ``days`` and record the paid ones."""
     require(session, actor, "payments", "create")
     settings = load_section(session, StripeSettings)
+    if not settings.enabled:
+        raise ConflictError(_("Card payment is not activated (Settings > Payment gateways)."))
     api = client(settings, session)
     since = int((clock.now() - timedelta(days=days)).timestamp())
     seen, recorded, credited, unmatched = 0, [], [], []

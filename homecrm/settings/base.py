@@ -168,7 +168,8 @@ def _decrypt_stored(cls: type[SettingsSection], name: str, value: Any) -> str:
         return decrypt(value["enc"])
     except SecretKeyError:
         # Never log the token or the value; the secret reads as not set (see unreadable_secrets).
-        log.error("secret %s.%s cannot be decrypted with the current key", cls.section, name)
+        # Logged for the operator (not shown: the pages and the CLI say it in the user's language).
+        log.info("secret %s.%s cannot be decrypted with the current key", cls.section, name)
         return ""
 
 

@@ -62,9 +62,12 @@ def _draw_field(session: Session, cls: type[SettingsSection], name: str, value: 
     if widget == "secret":
         current = secret_value(value)
         if name in unreadable_secrets(session, cls):
+            from homecrm.security.secrets import key_file
+
             st.warning(_("The stored value of \"{label}\" cannot be decrypted with this installation's secret key "
-                         "(data/secret.key lost or replaced, or HOMECRM_SECRET_KEY changed): it counts as empty. "
-                         "Type it again below and save.").format(label=label), icon=":material/key_off:")
+                         "({key_file} lost or replaced, or HOMECRM_SECRET_KEY changed): it counts as empty. "
+                         "Type it again below and save.").format(label=label, key_file=key_file()),
+                       icon=":material/key_off:")
         st.text_input(
             label, type="password", key=key, value="",
             placeholder=mask(current) if current else _("Not set"),

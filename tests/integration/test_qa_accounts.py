@@ -160,6 +160,10 @@ def test_unreadable_secrets_read_as_empty_and_can_be_typed_again(db, lost_key, c
     assert main(["--as", "admin@test.fr", "settings", "show", "stripe"]) == 0
     out, err = capsys.readouterr()
     assert "stripe.enabled = true" in out and "stripe.secret_key ne peut pas être déchiffré" in err
+    from homecrm.security.secrets import key_file
+
+    assert f"({key_file()} perdu ou remplacé" in err  # where this installation's key file really is
+    assert "cannot be decrypted" not in err  # the operator's log line stays out of the user's way
     assert main(["payments", "sync"]) == 2
     assert "saisissez-la à nouveau" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO(GOOD_KEY + "\n"))

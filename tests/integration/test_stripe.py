@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from homecrm.billing.documents import get_document
 from homecrm.billing.exports import document_pdf
+from homecrm.errors import ConflictError
 from homecrm.payments.fees import charge_with_fee
 from homecrm.payments.stripe_gateway import (
     StripeGatewayError,
@@ -63,6 +64,10 @@ def test_no_link_for_another_currency_or_when_disabled(db, docs, fake_stripe):
         save_section(session, StripeSettings, {"enabled": False}, actor=ACTOR)
     with pytest.raises(StripeGatewayError), db.write() as session:
         ensure_payment_link(session, actor=ACTOR, document_id=docs["Mme Marie Dupont"])
+    calls = len(fake_stripe.requests)
+    with pytest.raises(ConflictError, match="paiement par carte n'est pas activé"), db.write() as session:
+        sync_payments(session, actor=ACTOR)  # said so, not "Stripe is unreachable"
+    assert len(fake_stripe.requests) == calls  # and Stripe was not even asked
 
 
 def test_jpy_amounts_are_not_multiplied(db, docs, fake_stripe):
