@@ -57,7 +57,9 @@ top[0].metric(_("Opening balance"), fmt.money(statement.opening, cur))
 top[1].metric(_("Debits"), fmt.money(statement.total_debit, cur))
 top[2].metric(_("Credits"), fmt.money(statement.total_credit, cur))
 if statement.closing < 0:
-    top[3].metric(_("Closing balance"), _("{amount} in the tenant's favour").format(amount=fmt.money(-statement.closing, cur)))
+    # The words under the figure, not in it: a metric cuts what does not fit its column.
+    top[3].metric(_("Closing balance"), fmt.money(-statement.closing, cur))
+    top[3].caption(_("In the tenant's favour."))
 else:
     top[3].metric(_("Closing balance"), fmt.money(statement.closing, cur), help=_("Owed by the tenant."))
 if statement.available_credit:

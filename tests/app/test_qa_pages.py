@@ -259,7 +259,8 @@ def test_statement_page_words_a_negative_balance(demo_db, page):
                                   data={"amount": "20000", "paid_on": clock.today()})
     at = page("pages/statements.py", **{"statements.tenant": customer_id})
     no_exception(at)
-    assert "en faveur du locataire" in at.metric[3].value
+    assert at.metric[3].label == "Solde final" and "€" in at.metric[3].value
+    assert "En faveur du locataire." in [c.value for c in at.caption]
 
 
 def test_a_saved_secret_leaves_the_field_empty(db, page):
