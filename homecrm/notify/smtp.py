@@ -174,6 +174,9 @@ def _explain(exc: BaseException, settings: SmtpSettings, where: str) -> str:
         return _("{server} did not answer in time (firewall, wrong port?).").format(server=where)
     if isinstance(exc, socket.gaierror):
         return _("The server name {host} cannot be found.").format(host=settings.host)
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return _("{server} cannot send to an address with accented letters (no SMTPUTF8 support): use the "
+                 "recipient's address without accents, or another server.").format(server=where)
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return _("{server} closed the connection: the encryption setting probably does not match the port.").format(
             server=where)

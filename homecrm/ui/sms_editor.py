@@ -28,8 +28,8 @@ def describe(text: str) -> str:
     """"112 characters · GSM-7 · 1 segment" — of the text as sent (merge fields filled in)."""
     info = segment_info(sample_sms(text))
     parts = ngettext("{n} segment", "{n} segments", info.segments).format(n=info.segments)
-    return _("{chars} characters · {encoding} · {segments}").format(chars=info.characters, encoding=info.encoding,
-                                                                 segments=parts)
+    chars = ngettext("{n} character", "{n} characters", info.characters).format(n=info.characters)
+    return _("{chars} · {encoding} · {segments}").format(chars=chars, encoding=info.encoding, segments=parts)
 
 
 def _gsm(name: str) -> None:

@@ -144,3 +144,15 @@ def test_a_refused_recipient_is_named_with_the_servers_answer(db):
         controller.stop()
     assert "marie@exemple.fr (550 5.1.1 No such user here)" in message
     assert mailbox.messages == []
+
+
+def test_an_accented_address_on_a_server_without_smtputf8_is_explained(db):
+    controller, mailbox = start_server(enable_SMTPUTF8=False)  # as `python -m aiosmtpd` and many relays
+    try:
+        configure(db, controller, username="", password="")
+        with db.read() as session, pytest.raises(SmtpError) as failed:
+            send_test_email(session, actor=ACTOR, to="élodie@exemple.fr")
+    finally:
+        controller.stop()
+    assert "lettres accentuées" in str(failed.value) and "SMTPUTF8" in str(failed.value)
+    assert not mailbox.messages

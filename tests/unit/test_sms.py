@@ -42,3 +42,10 @@ def test_sample_values_never_force_ucs2_themselves():
         assert segment_info(value).encoding == "GSM-7", name
     default = to_gsm(SmsTriggerSettings().contract_expiry)
     assert segment_info(sample_sms(default)).encoding == "GSM-7"
+
+
+def test_the_editor_counts_characters_in_french_grammar():
+    from homecrm.ui.sms_editor import describe
+
+    assert describe("") == "0 caractère · GSM-7 · 0 segment"
+    assert describe("Bonjour") == "7 caractères · GSM-7 · 1 segment"
