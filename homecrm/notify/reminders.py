@@ -197,7 +197,7 @@ def plan_reminders(session: Session, *, actor: Principal, now: datetime | None =
         if doc.balance <= 0:
             continue
         days = (today - doc.due_date).days
-        if -reminders.due_notice_days <= days < 0:
+        if -reminders.due_notice_days <= days <= 0:  # the due date included: a notice held overnight still goes
             kind, key = "due_notice", f"due_notice:doc{doc.id}"
             subject_t, body_t = templates.due_subject, templates.due_body
         elif days >= 1:
@@ -376,17 +376,21 @@ def upcoming(factory: sessionmaker[Session], *, actor: Principal, days: int = 7,
     """The queue: what each of the next ``days`` days would send (dry runs at ``at_hour`` local time)."""
     with read_session(factory) as session:
         tz = ZoneInfo(load_section(session, LocalizationSettings).timezone)
-        start = clock.now().astimezone(tz).date()
+        now = clock.now()
+        start = now.astimezone(tz).date()
         seen = set(already_done(session, []))
         rows: list[tuple[date, Planned]] = []
         for offset in range(days):
             day = start + timedelta(days=offset)
-            moment = datetime.combine(day, time(at_hour), tzinfo=tz)
+            moment = max(now, datetime.combine(day, time(at_hour), tzinfo=tz))  # today: not in the past
             items = plan_reminders(session, actor=actor, now=moment)
             done = already_done(session, [p.key for p in items])
             for item in items:
                 if item.key in done or item.key in seen:
                     continue
                 seen.add(item.key)
-                rows.append((day, replace(item, waits_until=None)))
+                # Held by the quiet hours: listed on the morning it will really go.
+                when = item.waits_until.astimezone(tz).date() if item.waits_until else day
+                rows.append((when, replace(item, waits_until=None)))
+        rows.sort(key=lambda row: row[0])
     return rows

@@ -298,3 +298,21 @@ def test_an_overdue_debt_never_reminded_gets_one_reminder_when_reminders_come_la
     with clock.frozen(_day(date(2026, 4, 21))):
         again = run_reminders(db.factory, actor=ACTOR, now=_day(date(2026, 4, 21)))
     assert [i for i in again.sent if i.tenant == "Alpha"] == []
+
+
+def test_a_due_notice_held_by_the_quiet_hours_on_the_eve_goes_on_the_due_date(db, world):
+    """Switched on the evening before the due date (5 March): it waits for 08:00 on the 5th and goes
+    then; the queue lists it on the 5th, not as "today"."""
+    with db.write() as session:
+        save_section(session, ReminderSettings, {"due_notice_days": 1}, actor=ACTOR)
+    evening = datetime(2026, 3, 4, 22, 30, tzinfo=PARIS)
+    with db.read() as session:
+        held = [p for p in plan_reminders(session, actor=ACTOR, now=evening) if p.kind == "due_notice"]
+    assert held and all(p.waits_until == datetime(2026, 3, 5, 8, tzinfo=PARIS) for p in held)
+    with clock.frozen(evening):
+        queue = [(day, p.kind) for day, p in upcoming(db.factory, actor=ACTOR) if p.kind == "due_notice"]
+    assert queue and {day for day, _kind in queue} == {date(2026, 3, 5)}
+    morning = datetime(2026, 3, 5, 8, 5, tzinfo=PARIS)
+    with clock.frozen(morning):
+        report = run_reminders(db.factory, actor=ACTOR, now=morning)
+    assert any(item.kind == "due_notice" for item in report.sent)
