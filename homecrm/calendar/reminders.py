@@ -152,6 +152,37 @@ def reminders_between(session: Session, *, actor: Principal, first: date, last: 
     return list(session.scalars(stmt))
 
 
+def _record_name(record: Any) -> str:
+    if isinstance(record, Lease):
+        return f"{record.customer.display_name} — {record.unit.property.name} {record.unit.name}".strip()
+    for attribute in ("display_name", "title", "name"):
+        if isinstance(getattr(record, attribute, None), str):
+            return getattr(record, attribute)
+    return ""
+
+
+def reminder_email_body(session: Session, reminder: CalendarReminder) -> str:
+    """What the staff member reads: the reminder, when it is, and what it is about."""
+    from homecrm.render.formatting import Formats
+    from homecrm.settings.sections import FinanceSettings
+
+    localization = load_section(session, LocalizationSettings)
+    fmt = Formats.from_settings(load_section(session, FinanceSettings), localization)
+    when = fmt.date(reminder.start_date)
+    if reminder.end_date and reminder.end_date != reminder.start_date:
+        when = _("{first} to {last}").format(first=when, last=fmt.date(reminder.end_date))
+    if not reminder.all_day and reminder.at is not None:
+        when = _("{day} at {time}").format(day=when, time=fmt.time(reminder.at))
+    lines = [reminder.description, "", _("When: {when}").format(when=when)]
+    if reminder.related_kind and reminder.related_id:
+        model = _MODELS.get(reminder.related_kind)
+        record = session.get(model, reminder.related_id) if model is not None else None
+        name = _record_name(record) if record is not None else _("deleted since")
+        lines.append(_("About: {kind} #{id} ({name})").format(kind=_(RELATED[reminder.related_kind]),
+                                                             id=reminder.related_id, name=name))
+    return "\n".join(lines)
+
+
 def send_due_reminders(session: Session, *, now: datetime | None = None) -> int:
     """Queue the e-mails of reminders whose time has come (each once). Returns how many."""
     from homecrm.notify.staff import email_configured, queue_staff_email
@@ -171,7 +202,7 @@ def send_due_reminders(session: Session, *, now: datetime | None = None) -> int:
         if staff is not None and staff.active:
             queue_staff_email(session, kind="calendar_reminder", to=[staff.email],
                               subject=_("Reminder: {text}").format(text=reminder.description[:200]),
-                              body=reminder.description)
+                              body=reminder_email_body(session, reminder))
             count += 1
         reminder.notified_at = now
     session.flush()

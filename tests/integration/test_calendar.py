@@ -157,6 +157,8 @@ def test_past_reminder_allowed_flagged_and_never_emailed(db, world):
         assert len(box.messages) == 1
         message = email.message_from_bytes(box.messages[0].data, policy=policy.default)
         assert message["To"] == "cal@example.fr" and "Relancer le plombier" in message["Subject"]
+        body = message.get_content()
+        assert "Relancer le plombier" in body and "Quand : 13/03/2026" in body
         with db.read() as session:
             assert session.scalar(select(MessageLog.status)) == "sent"
             assert session.scalar(select(CalendarReminder.notified_at).where(
@@ -233,3 +235,17 @@ def test_an_all_day_reminder_for_today_set_after_8_is_sent_at_once(db, world):
         reminder = create_reminder(session, actor=world["admin"], data={"description": "Appeler le syndic",
                                                                         "start_date": date(2026, 3, 12)})
         assert not is_past(session, reminder) and reminder.notified_at is None
+
+
+def test_a_reminder_email_says_when_and_what_it_is_about(db, world):
+    from homecrm.calendar.reminders import reminder_email_body
+    from homecrm.store.models import Customer
+
+    with db.write() as session:
+        tenant = session.scalar(select(Customer).where(Customer.last_name == "Retard"))
+        reminder = create_reminder(session, actor=world["admin"], data={
+            "description": "Appeler pour l'état des lieux", "start_date": date(2026, 3, 20), "all_day": False,
+            "at_time": time(10, 30), "related_kind": "tenant", "related_id": tenant.id})
+        body = reminder_email_body(session, reminder)
+    assert body.splitlines() == ["Appeler pour l'état des lieux", "", "Quand : 20/03/2026 à 10:30",
+                                 f"À propos de : Locataire n° {tenant.id} ({tenant.display_name})"]
