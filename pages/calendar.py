@@ -8,7 +8,7 @@ import streamlit as st
 
 from homecrm.billing.periods import Month
 from homecrm.calendar.events import events_between, legend
-from homecrm.calendar.ics import to_ics
+from homecrm.calendar.ics import to_ics, uid_domain
 from homecrm.calendar.reminders import RELATED, create_reminder, delete_reminder, is_past, send_due_reminders
 from homecrm.i18n import _
 from homecrm.settings import load_section
@@ -50,7 +50,7 @@ st.markdown(cal.legend_html(read(legend)), unsafe_allow_html=True)
 cols = st.columns([3, 1])
 with cols[1]:
     st.download_button(_("Export (.ics)"), key="calendar.ics", icon=":material/event:", mime="text/calendar",
-                       file_name="homecrm.ics", data=lambda: to_ics(events, name=_("Calendar")),
+                       file_name="homecrm.ics", data=lambda: to_ics(events, name=_("Calendar"), domain=read(uid_domain)),
                        help=_("For a phone or computer calendar; importing it again updates the same events."))
 
 

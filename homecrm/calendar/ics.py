@@ -2,7 +2,8 @@
 
 All-day items are DATE values with an exclusive DTEND (a 1–3 March period ends on 4 March); timed
 items are UTC date-times; every event keeps the same UID from one export to the next, so
-importing again updates the events instead of duplicating them.
+importing again updates the events instead of duplicating them. The UIDs end with this
+installation's id (``uid_domain``): two databases' events never overwrite each other in one phone.
 """
 
 from __future__ import annotations
@@ -15,10 +16,17 @@ from homecrm import clock
 from homecrm.calendar.events import CalendarEvent
 
 UID_DOMAIN = "homecrm"
+
+
+def uid_domain(session) -> str:
+    from homecrm.store.installation import installation_id
+
+    installation = installation_id(session)
+    return f"{installation}.{UID_DOMAIN}" if installation else UID_DOMAIN
 TIMED_LENGTH = timedelta(minutes=30)
 
 
-def to_ics(events: list[CalendarEvent], *, name: str = "homecrm") -> bytes:
+def to_ics(events: list[CalendarEvent], *, name: str = "homecrm", domain: str = UID_DOMAIN) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//homecrm//calendrier//FR")
     calendar.add("version", "2.0")
@@ -27,7 +35,7 @@ def to_ics(events: list[CalendarEvent], *, name: str = "homecrm") -> bytes:
     stamp = clock.now()
     for item in events:
         event = Event()
-        event.add("uid", f"{item.uid}@{UID_DOMAIN}")
+        event.add("uid", f"{item.uid}@{domain}")
         event.add("dtstamp", stamp)
         event.add("summary", item.title)
         if item.detail:

@@ -36,7 +36,7 @@ def calendar_ics(ctx: Context, first_text: str | None, last_text: str | None, ou
     from homecrm import clock
     from homecrm.billing.periods import Month
     from homecrm.calendar.events import events_between
-    from homecrm.calendar.ics import to_ics
+    from homecrm.calendar.ics import to_ics, uid_domain
 
     today = clock.today()
     first = _day(first_text, "--from") or Month.of(today).shift(-6).first
@@ -45,7 +45,8 @@ def calendar_ics(ctx: Context, first_text: str | None, last_text: str | None, ou
         raise ValidationError(_("--to is before --from."), field="--to")
     with ctx.session(write=False) as session:
         events = events_between(session, actor=ctx.actor(session), first=first, last=last)
-    data = to_ics(events, name=_("Calendar"))
+        domain = uid_domain(session)
+    data = to_ics(events, name=_("Calendar"), domain=domain)
     if output == "-":
         click.echo(data, nl=False)  # bytes go to the binary stream as they are
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 from datetime import UTC, date, datetime, time
 from email import policy
 
@@ -173,8 +174,14 @@ def test_ics_parses_back_with_dates_and_stable_uids(db, world):
                                                              "end_date": date(2026, 3, 3)})
         create_reminder(session, actor=world["admin"], data={"description": "RDV", "start_date": date(2026, 3, 29),
                                                              "all_day": False, "at_time": time(10, 0)})
-    first = Calendar.from_ical(to_ics(_events(db, world["admin"])))
-    again = Calendar.from_ical(to_ics(_events(db, world["admin"])))
+    from homecrm.calendar.ics import uid_domain
+    from homecrm.store.installation import installation_id
+
+    with db.read() as session:
+        domain, installation = uid_domain(session), installation_id(session)
+    assert re.fullmatch(r"[0-9a-f]{12}", installation) and domain == f"{installation}.homecrm"
+    first = Calendar.from_ical(to_ics(_events(db, world["admin"]), domain=domain))
+    again = Calendar.from_ical(to_ics(_events(db, world["admin"]), domain=domain))
     events = {str(e["summary"]): e for e in first.walk("VEVENT")}
     assert [str(e["uid"]) for e in first.walk("VEVENT")] == [str(e["uid"]) for e in again.walk("VEVENT")]
     ag = events["AG"]
@@ -183,8 +190,21 @@ def test_ics_parses_back_with_dates_and_stable_uids(db, world):
     assert rdv.decoded("dtstart") == datetime(2026, 3, 29, 8, 0, tzinfo=UTC)
     rent = next(e for name, e in events.items() if name.startswith("QUI-"))
     assert isinstance(rent.decoded("dtstart"), date) and not isinstance(rent.decoded("dtstart"), datetime)
-    assert str(rent["uid"]).startswith("rent-") and str(rent["uid"]).endswith("@homecrm")
+    assert str(rent["uid"]).startswith("rent-") and str(rent["uid"]).endswith(f"@{installation}.homecrm")
     assert len({str(e["uid"]) for e in first.walk("VEVENT")}) == len(first.walk("VEVENT"))
+
+
+def test_each_database_gets_its_own_installation_id(tmp_path):
+    from homecrm.store import make_engine, make_session_factory, read_session, upgrade_database
+    from homecrm.store.installation import installation_id
+
+    ids = set()
+    for name in ("one.db", "two.db"):
+        url = f"sqlite:///{tmp_path / name}"
+        upgrade_database(url)
+        with read_session(make_session_factory(make_engine(url))) as session:
+            ids.add(installation_id(session))
+    assert len(ids) == 2 and "" not in ids
 
 
 def test_staff_see_only_what_their_rights_allow(db, world):
