@@ -227,7 +227,13 @@ def record(session: Session, *, action: str, entity: str, entity_id: str = "", s
     session.execute(insert(AuditEntry), [{
         "at": clock.now(), "user_id": actor.user_id if actor else None, "actor": actor.label if actor else "system",
         "action": action[:10], "entity": entity, "entity_id": entity_id, "summary": summary[:300],
-        "changes": json.dumps(changes or {}, ensure_ascii=False, default=str)}])
+        "changes": json.dumps(_as_pairs(changes or {}), ensure_ascii=False, default=str)}])
+
+
+def _as_pairs(changes: dict[str, Any]) -> dict[str, list[Any]]:
+    """Every change as [before, after], as the ORM listener writes them (a bare value: [None, value])."""
+    return {field: list(value) if isinstance(value, (list, tuple)) and len(value) == 2 else [None, value]
+            for field, value in changes.items()}
 
 
 # reading -----------------------------------------------------------------------------------
@@ -294,6 +300,12 @@ def reference_names(session: Session) -> dict[str, dict[int, str]]:
         "unit_id": units,
         "customer_id": {c.id: c.display_name for c in session.scalars(select(Customer))},
         "property_id": dict(session.execute(select(Property.id, Property.name)).all()),
+        "staff_id": staff, "author_id": staff,
+        "candidate.status_id": dict(session.execute(select(CandidateStatus.id, CandidateStatus.name)).all()),
+        "candidate.source_id": dict(session.execute(select(CandidateSource.id, CandidateSource.name)).all()),
+        "task.status_id": dict(session.execute(select(TaskStatus.id, TaskStatus.name)).all()),
+        "ticket.status_id": dict(session.execute(select(TicketStatus.id, TicketStatus.name)).all()),
+        "ticket.department_id": dict(session.execute(select(Department.id, Department.name)).all()),
     }
 
 

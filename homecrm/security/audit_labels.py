@@ -159,6 +159,41 @@ FIELD_LABELS: dict[str, str] = {
     "vat_number": N_("VAT number"),
     "vat_option": N_("VAT option"),
     "zip_code": N_("Postcode"),
+    # reminders, time, tickets, document lines, imports
+    "all_day": N_("All day"),
+    "at": N_("At"),
+    "staff_id": N_("Staff member (account no.)"),
+    "related_kind": N_("About (kind)"),
+    "related_id": N_("About (no.)"),
+    "notify_email": N_("E-mail at that time"),
+    "notified_at": N_("E-mailed at"),
+    "task_id": N_("Task (no.)"),
+    "user_id": N_("Staff member (account no.)"),
+    "started_at": N_("Started at"),
+    "ended_at": N_("Stopped at"),
+    "minutes": N_("Minutes"),
+    "billable": N_("Billable"),
+    "line_id": N_("On document line (no.)"),
+    "tax": N_("Tax"),
+    "tax_name": N_("Tax name"),
+    "tax_rate": N_("Tax rate"),
+    "author_id": N_("Author (account no.)"),
+    "body": N_("Text"),
+    "from_customer": N_("From the tenant"),
+    "ticket_id": N_("Ticket (no.)"),
+    "department_id": N_("Department (no.)"),
+    "last_reply_at": N_("Last reply at"),
+    "priority": N_("Priority"),
+    "subject": N_("Subject"),
+    "contact_id": N_("Contact (no.)"),
+    "closed_at": N_("Closed at"),
+    "completed_at": N_("Completed at"),
+    "hourly_rate": N_("Hourly rate"),
+    "title": N_("Title"),
+    "rows": N_("Rows read"),
+    "refused": N_("Rows refused"),
+    "duplicates": N_("Duplicates"),
+    "encoding": N_("Encoding"),
 }
 # Where a field means something else for one kind of record.
 ENTITY_FIELD_LABELS: dict[tuple[str, str], str] = {
@@ -199,13 +234,14 @@ _DECIMAL = re.compile(r"^-?\d+\.\d+$")
 
 def value_text(entity: str, field: str, value: Any, fmt, names: dict[str, dict[int, str]] | None = None) -> str:
     """A stored value as a person reads it: no JSON quoting, dates and decimals the local way,
-    an id with the name it stands for (``names``: field → id → name)."""
+    an id with the name it stands for (``names``: field, or "entity.field", → id → name)."""
     from homecrm.security.audit import REDACTED
 
     if value == REDACTED:
         return _("(hidden)")
-    if names and field in names and isinstance(value, int) and not isinstance(value, bool):
-        name = names[field].get(value)
+    key = f"{entity}.{field}" if names and f"{entity}.{field}" in names else field  # "candidate.status_id"
+    if names and key in names and isinstance(value, int) and not isinstance(value, bool):
+        name = names[key].get(value)
         return _("{name} (no. {id})").format(name=name, id=value) if name else _("no. {id}").format(id=value)
     if entity == "setting" and field == "value" and isinstance(value, str):
         try:
@@ -285,7 +321,9 @@ def describe_changes(entity: str, changes: dict[str, list[Any]], fmt,
                      names: dict[str, dict[int, str]] | None = None) -> str:
     """"Montant : 930,00 → 1 000,00 ; Mode : virement → chèque" (created: the values; deleted: the old ones)."""
     parts = []
-    for field, (before, after) in changes.items():
+    for field, change in changes.items():
+        # [before, after]; a bare value (entries written before every change was a pair) is an "after".
+        before, after = change if isinstance(change, (list, tuple)) and len(change) == 2 else (None, change)
         if field in _SHOWN_ELSEWHERE.get(entity, ()) or field == "id":
             continue  # the record's number and a setting's name are in their own columns
         label = field_label(entity, field)

@@ -218,3 +218,28 @@ def test_credit_note_states_lines_and_series_are_said_in_words():
         line = describe_changes("document_line", {"position": [None, 1], "quantity": [None, "1"],
                                                   "unit_price": [None, "500.00"]}, fmt)
         assert line == "Ordre sur le document : 1 · Quantité : 1 · Prix unitaire : 500,00", line
+
+
+def test_an_import_and_candidate_statuses_read_in_words_on_the_page_and_in_the_csv(db, admin):
+    """A candidate import wrote bare numbers: the trail page and its CSV crashed on them."""
+    from homecrm.crm.candidate_import import import_candidates, load
+    from homecrm.crm.candidates import move_candidate
+    from homecrm.render.formatting import Formats
+    from homecrm.security.audit import reference_names
+    from homecrm.security.audit_labels import describe_changes
+    from homecrm.statuses import list_statuses
+    from homecrm.store.models import Candidate, CandidateStatus
+
+    data = "Nom;E-mail\nMartin;martin@example.fr\nDurand;durand@example.fr\n".encode()
+    with db.write() as session:
+        assert import_candidates(session, actor=admin, csv_file=load(data)).imported == 2
+        candidate_id = session.scalar(select(Candidate.id).where(Candidate.last_name == "Martin"))
+        statuses = list_statuses(session, CandidateStatus)
+        move_candidate(session, actor=admin, candidate_id=candidate_id, status_id=statuses[1].id)
+    rows = entries(db, admin)
+    with db.read() as session:
+        names = reference_names(session)
+    described = {r.action: describe_changes(r.entity, r.changes, Formats(), names) for r in rows}
+    assert "Lignes lues : 2" in described["import"] and "Lignes refusées : 0" in described["import"]
+    assert f"{statuses[0].name} (n° {statuses[0].id}) → {statuses[1].name} (n° {statuses[1].id})" in described["update"]
+    assert "Lignes lues : 2" in to_csv(rows, names=names).decode("utf-8-sig")
