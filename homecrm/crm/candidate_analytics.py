@@ -10,13 +10,13 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from homecrm import clock
 from homecrm.i18n import _
 from homecrm.security.principal import Principal, require
 from homecrm.store.models import (
@@ -88,7 +88,9 @@ def analytics(session: Session, *, actor: Principal, first: date, last: date,
     require(session, actor, "reports", "view")
     if last < first:
         first, last = last, first
-    tz = clock.now().tzinfo or UTC
+    from homecrm.settings.local_time import local_timezone
+
+    tz = ZoneInfo(local_timezone(session))  # the landlord's days, not UTC's
     start = datetime.combine(first, time(0), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz)
     stmt = select(Candidate.id, Candidate.source_id, Candidate.status_id, Candidate.created_at, Candidate.converted_at,

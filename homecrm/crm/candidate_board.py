@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from homecrm import clock
 from homecrm.crm.candidate_pipeline import list_statuses
 from homecrm.security.principal import Principal, require
 from homecrm.settings import load_section
@@ -114,7 +114,9 @@ def _cards(session: Session, candidates: list[Candidate]) -> list[Card]:
     staff = {s.id: s.name for s in session.scalars(select(StaffUser))}
     sources = {s.id: s.name for s in session.scalars(select(CandidateSource))}
     properties = {p.id: p.name for p in session.scalars(select(Property))} if any(c.property_id for c in candidates) else {}
-    tz = clock.now().tzinfo
+    from homecrm.settings.local_time import local_timezone
+
+    tz = ZoneInfo(local_timezone(session))  # created / converted on the landlord's day
     return [Card(c.id, c.first_name, c.last_name, c.email, c.phone, sources.get(c.source_id, ""), c.status_id, c.budget,
                  c.move_in, c.created_at.astimezone(tz).date(), c.last_contact, staff.get(c.assigned_to_id, ""),
                  properties.get(c.property_id, ""), tuple(tags[c.id]), c.customer_id,

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 from typing import Any, Literal
 
 from sqlalchemy import insert, select
@@ -318,7 +319,7 @@ class _Options:
     country: str
     default_status: int
     default_source: int | None
-    now: datetime
+    now: datetime  # in the landlord's time zone: "in the future" means after their today
 
 
 def _parse_row(cells: dict[str, str], lookups: _Lookups, opts: _Options) -> tuple[dict[str, Any], list[str], list[tuple[str, str]]]:
@@ -462,7 +463,8 @@ def _options(session: Session, date_format: str | None) -> tuple[CandidateSettin
         raise ImportError_(str(exc), field="date_format") from None
     default_source = default_source_id(session, settings)
     return settings, _Options(fmt, load_section(session, ClientSettings).default_country,
-                              default_status_id(session, settings), default_source, clock.now())
+                              default_status_id(session, settings), default_source,
+                              clock.now().astimezone(ZoneInfo(load_section(session, LocalizationSettings).timezone)))
 
 
 def _may_import(session: Session, actor: Principal, settings: CandidateSettings) -> None:

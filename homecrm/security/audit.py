@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 from typing import Any
 
@@ -264,11 +265,13 @@ def list_entries(
 ) -> list[AuditRow]:
     require_admin(session, actor)
     stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    from homecrm.settings.local_time import local_timezone
+
+    tz = ZoneInfo(local_timezone(session))  # the days as the landlord lives them
     if since:
-        stmt = stmt.where(AuditEntry.at >= datetime(since.year, since.month, since.day, tzinfo=clock.now().tzinfo))
+        stmt = stmt.where(AuditEntry.at >= datetime.combine(since, time(0), tzinfo=tz))
     if until:
-        end = datetime(until.year, until.month, until.day, 23, 59, 59, tzinfo=clock.now().tzinfo)
-        stmt = stmt.where(AuditEntry.at <= end)
+        stmt = stmt.where(AuditEntry.at < datetime.combine(until + timedelta(days=1), time(0), tzinfo=tz))
     if who:
         stmt = stmt.where(AuditEntry.actor == who)
     if entity:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
@@ -125,7 +126,9 @@ def log_time(session: Session, *, actor: Principal, task_id: int, minutes: int, 
         raise ValidationError(_("At most 24 hours per entry."), field="minutes")
     if on > local_today(session):
         raise ValidationError(_("Time cannot be logged in the future."), field="on")
-    start = datetime.combine(on, time(9), tzinfo=clock.now().tzinfo)
+    from homecrm.settings.local_time import local_timezone
+
+    start = datetime.combine(on, time(9), tzinfo=ZoneInfo(local_timezone(session)))  # 09:00 that local day
     entry = TimeEntry(task_id=task.id, user_id=actor.user_id, started_at=start, ended_at=start, minutes=minutes,
                       billable=task.billable if billable is None else bool(billable), note=(note or "").strip()[:300])
     session.add(entry)

@@ -415,3 +415,23 @@ def test_deleted_tenants_and_drafts_leave_no_tags_for_the_next_record(db, frozen
     with db.read() as session:
         assert session.scalar(select(func.count(Tagging.id))) == 0
         assert next(t for t in list_tags(session) if t.name == "Orphelin").usage == {}
+
+
+def test_days_are_the_landlords_not_utcs_just_after_midnight_in_paris(db):
+    """00:30 in Paris on 5 December is still 4 December in UTC: the card, the analytics and the
+    audit trail all say 5 December."""
+    from homecrm.security.accounts import create_admin, principal_for
+    from homecrm.security.audit import list_entries
+
+    with clock.frozen(datetime(2026, 12, 1, 9, tzinfo=UTC)), db.write() as session:
+        admin = principal_for(create_admin(session, email="a@test.fr", name="A", password="correct horse battery"))
+    with clock.frozen(datetime(2026, 12, 4, 23, 30, tzinfo=UTC)), db.write() as session:
+        candidate_id = create_candidate(session, actor=admin, data={"last_name": "Minuit"}).id
+    with clock.frozen(datetime(2026, 12, 4, 23, 45, tzinfo=UTC)), db.read() as session:
+        (card,) = [c for c in list_candidates(session, actor=admin) if c.id == candidate_id]
+        assert card.created == date(2026, 12, 5)
+        assert analytics_mod.analytics(session, actor=admin, first=date(2026, 12, 5), last=date(2026, 12, 5)).total == 1
+        assert analytics_mod.analytics(session, actor=admin, first=date(2026, 12, 4), last=date(2026, 12, 4)).total == 0
+        day = list_entries(session, actor=admin, since=date(2026, 12, 5), until=date(2026, 12, 5))
+        assert [r.entity for r in day] == ["candidate"]
+        assert list_entries(session, actor=admin, since=date(2026, 12, 4), until=date(2026, 12, 4)) == []
