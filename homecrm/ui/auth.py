@@ -6,6 +6,7 @@ database on every run, so a role change or a deactivation applies at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import streamlit as st
@@ -110,6 +111,18 @@ def current_actor() -> Principal | None:
         return None
     st.session_state[SEEN_KEY] = now
     return principal
+
+
+def dialog_actor(close: Callable[[], None]) -> Principal:
+    """At the top of a dialog: a dialog reruns alone (Streamlit fragment), without the page's
+    sign-in check. The session ended (deactivated, timed out, password changed elsewhere) or the
+    account lost the right to what the dialog shows: close it and run the whole app again (the
+    sign-in page, or the page with the reason)."""
+    actor = current_actor()
+    if actor is None:
+        close()
+        st.rerun(scope="app")
+    return actor
 
 
 def session_still_valid() -> bool:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from homecrm.crm.candidate_board import BoardChoices, Card
 from homecrm.crm.candidates import convert_candidate, create_candidate, delete_candidate, get_candidate, update_candidate
-from homecrm.errors import version_of
+from homecrm.errors import HomecrmError, version_of
 from homecrm.i18n import _
 from homecrm.render.formatting import Formats
 from homecrm.security.principal import Principal
@@ -16,6 +16,7 @@ from homecrm.settings.sections.candidates import STREAMLIT_DIALOG_WIDTH
 from homecrm.ui.db import read
 from homecrm.ui.feedback import clear_field_errors, field_errors, flash, run_action, show_field_error, show_flashes
 from homecrm.ui.cards import card_html
+from homecrm.ui.auth import dialog_actor
 from homecrm.ui.text import md
 from homecrm.ui.widgets import date_format_of, id_select
 
@@ -68,8 +69,15 @@ def _values(actor: Principal, candidate_id: int) -> tuple[dict, str, bool, int |
 
 def _dialog_body(actor: Principal, choices: BoardChoices, mode: str, candidate_id: int | None, fmt: Formats,
                  lock_converted: bool) -> None:
+    actor = dialog_actor(close_dialog)  # the rights of now, not of when the page was drawn
     show_flashes()  # the page leaves them to the open dialog
-    values, version, converted, customer_id = ({}, None, False, None) if mode == "new" else _values(actor, candidate_id)
+    try:
+        values, version, converted, customer_id = ({}, None, False, None) if mode == "new" else \
+            _values(actor, candidate_id)
+    except HomecrmError as exc:  # deleted meanwhile, or no longer the actor's to see
+        st.error(md(str(exc)))
+        close_dialog()
+        return
     if mode == "edit":
         # Saving checks the version seen when the dialog opened: another tab's change is not undone.
         version = st.session_state.setdefault(VERSION_KEY, version)

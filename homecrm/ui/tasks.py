@@ -9,7 +9,7 @@ import streamlit as st
 from sqlalchemy import select
 
 from homecrm import attachments
-from homecrm.errors import version_of
+from homecrm.errors import HomecrmError, version_of
 from homecrm.i18n import _, ngettext
 from homecrm.render.formatting import Formats
 from homecrm.security.principal import Principal
@@ -36,6 +36,7 @@ from homecrm.ui.db import read
 from homecrm.ui.once import just_done, run_once, submission_token, submit_key
 from homecrm.ui.feedback import clear_field_errors, field_errors, run_action, show_field_error, show_flashes
 from homecrm.ui.cards import card_html
+from homecrm.ui.auth import dialog_actor
 from homecrm.ui.text import md, md_lines
 from homecrm.ui.widgets import date_format_of, id_select
 
@@ -128,11 +129,17 @@ def _load(actor: Principal, task_id: int):
 
 
 def _body(actor: Principal, choices: TaskChoices, mode: str, task_id: int | None, fmt: Formats) -> None:
+    actor = dialog_actor(close_dialog)  # the rights of now, not of when the page was drawn
     show_flashes()  # the page leaves them to the open dialog
     if mode == "new":
         _details(actor, choices, mode, None, {}, None, fmt)
         return
-    values, version, checklist, comments, entries, files, running = _load(actor, task_id)
+    try:
+        values, version, checklist, comments, entries, files, running = _load(actor, task_id)
+    except HomecrmError as exc:  # deleted meanwhile, or no longer the actor's to see
+        st.error(md(str(exc)))
+        close_dialog()
+        return
     version = st.session_state.setdefault(VERSION_KEY, version)  # as seen when the dialog opened
     tabs = st.tabs([_("Details"), _("Checklist ({done}/{total})").format(done=sum(1 for i in checklist if i[2]),
                                                                        total=len(checklist)),

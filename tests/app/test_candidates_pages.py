@@ -311,3 +311,28 @@ def test_the_lost_dialog_refuses_an_empty_reason(db, page):
     assert any("pourquoi" in plain(e.value) for e in at.error)
     with db.read() as session:
         assert session.get(Candidate, cid).status_id == statuses["Nouveau"]
+
+
+def test_an_open_dialog_of_a_deactivated_account_signs_it_out_instead_of_crashing(db, page):
+    from homecrm.security.accounts import create_user, save_role
+    from homecrm.store.models import StaffUser
+
+    with db.write() as session:
+        role = save_role(session, actor=ACTOR, name="Leads", description="",
+                         permissions=[("candidates", r) for r in ("view", "create", "edit")])
+        user = create_user(session, actor=ACTOR, data={"name": "Sam", "email": "sam@example.fr", "role_id": role.id},
+                           password="a-long-password-1")
+        user.must_change_password = False
+        user_id = user.id
+        cid = create_candidate(session, actor=ACTOR, data={"last_name": "Ouvert"}).id
+    at = page("pages/candidates.py", user="sam@example.fr", **{"candidates.dialog": ("edit", cid)})
+    no_exception(at)
+    with db.write() as session:  # an administrator deactivates the account meanwhile
+        session.get(StaffUser, user_id).active = False
+    at.text_area(key="candidate.notes").input("Rappeler lundi")
+    button(at, "Enregistrer").click()
+    at.run()
+    no_exception(at)
+    assert at.title[0].value == "Se connecter"  # (the dialog-only rerun is covered by the browser journey)
+    with db.read() as session:
+        assert session.get(Candidate, cid).notes == ""

@@ -72,3 +72,35 @@ def test_import_move_drag_and_convert(db, app_server, browser_page, tmp_path):
         assert session.get(Candidate, ids["Martin"]).customer_id == customer.id
     page.get_by_role("link", name="Locataires", exact=True).click()
     page.get_by_text(f"Converti à partir du candidat n° {ids['Martin']}").wait_for()
+
+
+def test_an_open_dialog_whose_account_is_deactivated_signs_out(db, app_server, browser_page):
+    """A dialog reruns alone (without the page's sign-in check): saving from it once the account
+    was deactivated must sign out, not show Streamlit's English crash screen."""
+    from homecrm.crm.candidates import create_candidate
+    from homecrm.security.accounts import create_user, principal_for, save_role
+    from homecrm.store.models import StaffUser
+
+    with db.write() as session:
+        admin = principal_for(create_admin(session, email=ADMIN_EMAIL, name="Admin", password=ADMIN_PASSWORD))
+        role = save_role(session, actor=admin, name="Leads", description="",
+                         permissions=[("candidates", r) for r in ("view", "create", "edit")])
+        user = create_user(session, actor=admin, data={"name": "Sam", "email": "sam@test.fr", "role_id": role.id},
+                           password=ADMIN_PASSWORD)
+        user.must_change_password = False
+        user_id = user.id
+        cid = create_candidate(session, actor=admin, data={"first_name": "Léa", "last_name": "Ouvert"}).id
+    base = app_server(db, now="2026-03-12T10:00:00+01:00")
+    page = browser_page
+    sign_in(page, base, email="sam@test.fr")  # the board is this role's only page
+    page.locator(f".st-key-card-{cid}-edit").get_by_role("button").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Notes").fill("Rappeler lundi")
+    with db.write() as session:
+        session.get(StaffUser, user_id).active = False
+    dialog.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Votre compte n'est plus actif.").wait_for()
+    expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
+    expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
+    with db.read() as session:
+        assert session.get(Candidate, cid).notes == ""
