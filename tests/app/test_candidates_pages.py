@@ -333,6 +333,6 @@ def test_an_open_dialog_of_a_deactivated_account_signs_it_out_instead_of_crashin
     button(at, "Enregistrer").click()
     at.run()
     no_exception(at)
-    assert at.title[0].value == "Se connecter"  # (the dialog-only rerun is covered by the browser journey)
+    assert [w.value for w in at.warning] == ["Veuillez vous connecter."]  # dialog-only rerun: browser journey
     with db.read() as session:
         assert session.get(Candidate, cid).notes == ""
