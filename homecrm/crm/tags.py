@@ -139,11 +139,13 @@ def set_color(session: Session, *, actor: Principal, tag_id: int, color: str) ->
     return tag
 
 
-def set_tags(session: Session, *, actor: Principal, entity: str, entity_id: int, names: Iterable[str]) -> list[Tag]:
-    """Replace the tags of one record; unknown names are created on the fly."""
+def set_tags(session: Session, *, actor: Principal, entity: str, entity_id: int, names: Iterable[str],
+             right: str = "edit") -> list[Tag]:
+    """Replace the tags of one record; unknown names are created on the fly. ``right="create"``:
+    the tags given with a record being created (the right to create it is enough)."""
     if entity not in ENTITIES:
         raise ValueError(f"unknown tagged entity {entity!r}")
-    require(session, actor, ENTITY_MODULE[entity], "edit")
+    require(session, actor, ENTITY_MODULE[entity], right)
     wanted: list[Tag] = []
     unique = {_clean(n).lower(): _clean(n) for n in reversed(list(names)) if n and n.strip()}
     for name in reversed(unique.values()):  # first spelling wins, case-insensitively

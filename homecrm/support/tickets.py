@@ -184,7 +184,7 @@ def open_ticket(session: Session, *, actor: Principal, data: dict[str, Any],
     if parsed.tags:
         from homecrm.crm.tags import set_tags
 
-        set_tags(session, actor=actor, entity="ticket", entity_id=ticket.id, names=parsed.tags)
+        set_tags(session, actor=actor, entity="ticket", entity_id=ticket.id, names=parsed.tags, right="create")
     if settings.notify_new_ticket:
         _notify(session, ticket, settings, actor, "ticket_new", _("New ticket #{id}: {subject}").format(
             id=ticket.id, subject=ticket.subject), _ticket_text(session, ticket, parsed.body))

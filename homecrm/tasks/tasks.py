@@ -168,7 +168,7 @@ def create_task(session: Session, *, actor: Principal, data: dict[str, Any]) -> 
     if parsed.tags:
         from homecrm.crm.tags import set_tags
 
-        set_tags(session, actor=actor, entity="task", entity_id=task.id, names=parsed.tags)
+        set_tags(session, actor=actor, entity="task", entity_id=task.id, names=parsed.tags, right="create")
     return task
 
 

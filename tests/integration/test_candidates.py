@@ -435,3 +435,21 @@ def test_days_are_the_landlords_not_utcs_just_after_midnight_in_paris(db):
         day = list_entries(session, actor=admin, since=date(2026, 12, 5), until=date(2026, 12, 5))
         assert [r.entity for r in day] == ["candidate"]
         assert list_entries(session, actor=admin, since=date(2026, 12, 4), until=date(2026, 12, 4)) == []
+
+
+def test_create_only_roles_may_tag_what_they_create_and_conversion_names_no_hidden_tenant(db):
+    from homecrm.crm.candidates import convert_candidate
+
+    with db.write() as session:
+        create_customer(session, actor=ACTOR, data={"last_name": "Girard", "email": "sophie@example.fr"})
+        maker = make_staff(session, email="maker@example.fr", permissions={
+            ("candidates", "view_own"), ("candidates", "create"), ("candidates", "edit"),
+            ("tenants", "view_own"), ("tenants", "create")})
+        only_create = make_staff(session, email="create@example.fr",
+                                 permissions={("candidates", "view_own"), ("candidates", "create")})
+        tagged = create_candidate(session, actor=only_create, data={"last_name": "Tag", "tags": ["vip"]})
+        assert tags_of(session, "candidate", [tagged.id])[tagged.id] == ["vip"]
+        twin = create_candidate(session, actor=maker, data={"last_name": "Girard", "email": "sophie@example.fr"})
+        with pytest.raises(ConflictError) as refused:
+            convert_candidate(session, actor=maker, candidate_id=twin.id)
+        assert "Girard" not in str(refused.value) and "ne suivez pas" in str(refused.value)
