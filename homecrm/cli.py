@@ -933,6 +933,9 @@ FIELD_LABELS: dict[str, str] = {
     "number": N_("number"),
     "document": N_("document"),
     "tenant": N_("tenant"),
+    "file": N_("file"),
+    "mapping": N_("column mapping"),
+    "date_format": N_("date format"),
 }
 
 

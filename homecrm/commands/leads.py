@@ -9,7 +9,7 @@ import click
 
 from homecrm.cli import Context, cli, db_option
 from homecrm.errors import ValidationError
-from homecrm.i18n import _
+from homecrm.i18n import _, ngettext
 
 
 @cli.group()
@@ -38,7 +38,8 @@ def leads_import(ctx: Context, file: str, dry_run: bool, date_format: str | None
     with ctx.session(write=True) as session:
         report = import_candidates(session, actor=ctx.actor(session), csv_file=csv_file, dry_run=dry_run,
                                    date_format=date_format, mode="all" if all_or_nothing else "valid")
-    click.echo(_("File: {encoding}, delimiter {delimiter}, {rows} rows.").format(
+    click.echo(ngettext("File: {encoding}, delimiter \"{delimiter}\", {rows} row.",
+                        "File: {encoding}, delimiter \"{delimiter}\", {rows} rows.", csv_file.rows).format(
         encoding=csv_file.encoding, delimiter=csv_file.delimiter_label, rows=csv_file.rows))
     if report.ignored_columns:
         click.echo(_("Ignored columns: {columns}").format(columns=", ".join(report.ignored_columns)))

@@ -413,7 +413,7 @@ def _records(csv_file: CsvFile, mapping: list[str | None]) -> Iterator[tuple[int
             yield number, {name: unprotect(row[i]) for i, name in columns if i < len(row)}
     except csv.Error as exc:
         raise ImportError_(_("This file cannot be read as CSV near row {row}: {error}.").format(
-            row=number + 1, error=exc), field="file") from None
+            row=number + 1, error=csv_error_text(exc)), field="file") from None
 
 
 @dataclass(frozen=True)
@@ -614,9 +614,24 @@ def _tag_id(session: Session, name: str, cache: dict[str, int]) -> int:
     return cache[key]
 
 
+def csv_error_text(exc: csv.Error) -> str:
+    """Python's csv messages are English and technical: the usual ones said in the user's words."""
+    text = str(exc)
+    if "expected after" in text:
+        return _("a quotation mark (\") opens a cell that is not closed properly")
+    if "field larger than field limit" in text:
+        return _("a cell is far too long (a quotation mark left open?)")
+    if "new-line character seen in unquoted field" in text:
+        return _("a line break inside a cell that has no quotation marks")
+    if "NUL" in text:
+        return _("the file contains binary data")
+    return text
+
+
 def load(data: bytes) -> CsvFile:
     """``read`` with its errors turned into the one message the page and the CLI show."""
     try:
         return read(data)
     except csv.Error as exc:
-        raise ImportError_(_("This file cannot be read as CSV: {error}.").format(error=exc), field="file") from None
+        raise ImportError_(_("This file cannot be read as CSV: {error}.").format(error=csv_error_text(exc)),
+                           field="file") from None

@@ -343,3 +343,22 @@ def test_cells_our_exports_protected_come_back_as_they_were(db):
     got = {r[1]: r for r in records(db)}
     assert got["Formule"][0] == "=cmd|' /C calc'!A0" and got["Formule"][8] == "+ rappeler lundi"
     assert got["Apostrophe"][0] == "'Alain" and got["Apostrophe"][8] == "'-5"
+
+
+def test_leads_cli_says_file_problems_in_french_with_the_field_in_words(db, tmp_path, capsys):
+    from homecrm.cli import main
+
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes('Nom;E-mail\n"Martin" x;m@example.fr\nDurand;d@example.fr\n'.encode())
+    assert main(["leads", "import", str(broken), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "guillemet" in err and "expected" not in err
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert main(["leads", "import", str(empty), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "Le fichier est vide." in err and "file :" not in err  # a field is named in words, never "file"
+    one = tmp_path / "one.csv"
+    one.write_bytes(b"Nom,E-mail\nMartin,m@example.fr\n")
+    assert main(["leads", "import", str(one), "--dry-run"]) == 0
+    assert "séparateur « , », 1 ligne." in capsys.readouterr().out
