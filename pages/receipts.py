@@ -110,7 +110,14 @@ all_rows = read(lambda s: list_documents(s, actor=actor, month=month, today=toda
 rows = [r for r in all_rows if (not status or r.status == status or (status == "overdue" and r.overdue))
         and search.strip().lower() in r.tenant.lower()]
 if not all_rows and not tag:
-    st.info(_("No document for this month yet: issue them with the button above.") if month else _("No document yet."))
+    if not month:
+        st.info(_("No document yet."))
+    elif actor.visibility("documents") == "own":  # others' documents may exist: only "yours" is known
+        st.info(_("None of your documents for this month."))
+    elif not actor.can("documents", "create"):
+        st.info(_("No document for this month yet."))
+    else:
+        st.info(_("No document for this month yet: issue them with the button above."))
     st.stop()
 
 

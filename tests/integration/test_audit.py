@@ -171,7 +171,7 @@ def test_rights_departments_teams_and_tags_are_recorded_readably(db, admin, froz
         "Droits : Locataires : voir (tout) → Paramètres : modifier, Locataires : voir (tout)")
     assert change_of("user", "departments") == "Départements : — → Ventes"
     assert change_of("property", "team") == "Équipe : — → Julie"
-    assert change_of("tenant", "tags") == "Étiquettes : — → VIP"
+    assert change_of("tenant", "tags") == "Tags : — → VIP"
     created = next(r for r in entries(db, admin, entity="user") if r.action == "create" and "Julie" in r.summary)
     assert f"Rôle : Agent (n° {role.id})" in describe_changes("user", created.changes, fmt, names)
     assert {r.entity for r in entries(db, admin, search="julie@test.fr")} == {"user"}  # the account, by its e-mail
