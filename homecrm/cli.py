@@ -203,19 +203,9 @@ def _redact_url(url: str) -> str:
 @db_option
 def serve(ctx: Context, port: int, address: str) -> None:
     """Start the web application (Streamlit) on this machine."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.web import cli as streamlit_cli
+    from homecrm.ui.launcher import run_app
 
-    from homecrm.config import PROJECT_ROOT
-
-    # The app builds its menu with st.navigation. Streamlit would otherwise treat the pages/
-    # folder as an old-style multipage app for the very first run after start-up, and a
-    # bookmarked page (e.g. /quittances) would open with a spurious "Page not found" dialog.
-    PagesManager.uses_pages_directory = False
-    os.environ["HOMECRM_DATABASE_URL"] = ctx.url
-    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"),
-                "--server.port", str(port), "--server.address", address]
-    streamlit_cli.main()
+    run_app(database_url=ctx.url, port=port, address=address)
 
 
 # settings ----------------------------------------------------------------------------------

@@ -156,10 +156,7 @@ def show(events: list[dict], settings: CalendarSettings, initial: date, timezone
 
 
 def legend_html(items: list[tuple[str, str]]) -> str:
-    import html
+    """The colour legend: one escaped chip per (label, colour)."""
+    from homecrm.ui.cards import chip
 
-    chips = "".join(
-        f'<span style="background:{html.escape(color)};color:{text_color(color)};border-radius:4px;'
-        f'padding:2px 8px;margin:0 6px 4px 0;display:inline-block;font-size:.85rem">{html.escape(label)}</span>'
-        for label, color in items)
-    return f"<div>{chips}</div>"
+    return f"<div>{''.join(chip(label, color) for label, color in items)}</div>"
