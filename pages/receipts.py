@@ -20,6 +20,7 @@ from homecrm.billing.documents import (
     remove_line,
 )
 from homecrm.billing.exports import document_pdf, ensure_links_for_printing, month_document_ids, month_zip
+from homecrm.billing.payment_reports import mode_label
 from homecrm.billing.payments import (
     PAYMENT_MODE_LABELS,
     RECEIVED_MODES,
@@ -27,6 +28,7 @@ from homecrm.billing.payments import (
     credit_for_document,
     delete_payment,
     money_received,
+    money_returned,
     payments_shown,
     record_payment,
     sum_parts,
@@ -180,10 +182,7 @@ with reading() as session:
         parts = sum_parts(session, p)  # one sum spread over several documents is deleted as a whole
         payments.append((p.id, p.paid_on, p.mode, p.amount, p.reference,
                          [x.document.number or "" for x in parts], sum(x.amount for x in parts)))
-    # Money given back by credit notes: a refund paid out, or paid money kept as the tenant's credit.
-    returned = [(n.refund_date or n.issued_on, n.refund_mode, n.refunded, n.to_credit, n.number or "")
-                for n in doc.credit_notes if n.state == "issued" and (n.refunded > 0 or n.to_credit > 0)] \
-        if payments_shown(actor, doc) or actor.visibility("payments") == "all" else []
+    returned = money_returned(actor, doc)
     version = f"{doc.updated_at}|{len(payments)}|{doc.amount_credited}|{settings_version(session)}"
     info = {"number": doc.number, "state": doc.state, "currency": doc.currency, "total": doc.total,
             "credited": doc.amount_credited, "paid": doc.net_paid, "balance": doc.balance, "issued_on": doc.issued_on,
@@ -267,14 +266,14 @@ with tab_pay:
                 action=lambda s, p=pid: delete_payment(s, actor=actor, payment_id=p),
                 success=_("Payment deleted."), disabled=not actor.can("payments", "delete"),
             )
-    for when, mode, refunded, kept, note in returned:
-        if refunded > 0:
+    for back in returned:  # money given back by credit notes
+        if back.refunded > 0:
             st.markdown(md(_("{date} · Refunded by {note} ({mode}) · −{amount}").format(
-                date=fmt.date(when), note=note, mode=_(PAYMENT_MODE_LABELS.get(mode, mode)) if mode else "—",
-                amount=fmt.money(refunded, cur))))
-        if kept > 0:
+                date=fmt.date(back.on), note=back.note, mode=mode_label(back.mode) if back.mode else "—",
+                amount=fmt.money(back.refunded, cur))))
+        if back.kept > 0:
             st.markdown(md(_("{date} · Kept as the tenant's credit by {note} · −{amount}").format(
-                date=fmt.date(when), note=note, amount=fmt.money(kept, cur))))
+                date=fmt.date(back.on), note=back.note, amount=fmt.money(back.kept, cur))))
     if credit_available and info["balance"] > 0 and actor.can("payments", "create"):
         st.button(
             _("Use the tenant's credit ({amount})").format(amount=fmt.money(credit_available, cur)),

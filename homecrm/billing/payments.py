@@ -433,6 +433,24 @@ def payments_shown(actor: Principal, doc: RentDocument) -> list[Payment]:
     return []
 
 
+@dataclass(frozen=True)
+class ReturnedMoney:
+    """Money a credit note gave back on a document: paid out (refund) or kept as the tenant's credit."""
+    on: date | None
+    mode: str
+    refunded: Decimal
+    kept: Decimal
+    note: str
+
+
+def money_returned(actor: Principal, doc: RentDocument) -> list[ReturnedMoney]:
+    """What the document's issued credit notes gave back, for a user who may read its payments."""
+    if not payments_shown(actor, doc) and actor.visibility("payments") != "all":
+        return []
+    return [ReturnedMoney(n.refund_date or n.issued_on, n.refund_mode, n.refunded, n.to_credit, n.number or "")
+            for n in doc.credit_notes if n.state == "issued" and (n.refunded > 0 or n.to_credit > 0)]
+
+
 def available_credit(session: Session, *, actor: Principal, customer_id: int, currency: str | None = None) -> Decimal:
     """The tenant's credit not used yet (in ``currency`` when given)."""
     require(session, actor, "payments", "view_own")

@@ -153,3 +153,21 @@ def test_the_payments_reports_of_a_view_own_account_cover_its_own_book(db, froze
         assert {c.customer_id for c in list_available_credits(session, actor=own)} == {mine.customer_id}
         properties, tenants = filter_choices(session, actor=own)
         assert list(tenants) == [mine.customer_id] and list(properties.values()) == ["Immeuble Mien"]
+
+
+def test_money_given_back_is_shown_only_to_who_may_read_the_payments(db, frozen_today):
+    from homecrm.billing.credit_notes import create_credit_note
+    from homecrm.billing.payments import money_returned
+
+    with db.write() as session:
+        make_lease(session)
+        doc_id = generate_month(session, actor=ACTOR, month=Month(2026, 3), on=date(2026, 3, 1)).created[0]
+        record_payment(session, actor=ACTOR, document_id=doc_id, data={"amount": "100", "paid_on": date(2026, 3, 2)})
+        create_credit_note(session, actor=ACTOR, document_id=doc_id,
+                           data={"amount": "10", "kind": "refund", "refund_date": date(2026, 3, 3)})
+        blind = make_staff(session, email="blind@test.fr", permissions={("documents", "view")})
+        full = make_staff(session, email="full@test.fr", permissions={("documents", "view"), ("payments", "view")})
+        doc = session.get(RentDocument, doc_id)
+        assert money_returned(blind, doc) == []
+        (back,) = money_returned(full, doc)
+        assert (back.on, back.mode, back.refunded, back.kept) == (date(2026, 3, 3), "transfer", 10, 0)
