@@ -28,7 +28,7 @@ from homecrm.errors import ConflictError, NotFoundError, ValidationError
 from homecrm.i18n import N_, _
 from homecrm.inputs import InputModel, MoneyInput, parse_input
 from homecrm.render.formatting import Formats
-from homecrm.security.principal import Principal, require, require_visible
+from homecrm.security.principal import Principal, may_see, require, require_visible
 from homecrm.store.models import (
     CreditNote,
     Customer,
@@ -425,10 +425,9 @@ def list_available_credits(session: Session, *, actor: Principal) -> list[Credit
 def payments_shown(actor: Principal, doc: RentDocument) -> list[Payment]:
     """The payments of ``doc`` this user may read: all of them with "view", with "view own" those of
     the documents they are agent or author of, and those they recorded; none without a payments right."""
-    visibility = actor.visibility("payments")
-    if visibility == "all" or (visibility == "own" and actor.owns(*document_owners(doc))):
+    if may_see(actor, "payments", *document_owners(doc)):
         return list(doc.payments)
-    if visibility == "own":
+    if actor.visibility("payments") == "own":
         return [p for p in doc.payments if actor.owns(p.created_by_id)]
     return []
 

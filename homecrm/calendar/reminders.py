@@ -164,10 +164,8 @@ def _record_name(record: Any) -> str:
 def reminder_email_body(session: Session, reminder: CalendarReminder) -> str:
     """What the staff member reads: the reminder, when it is, and what it is about."""
     from homecrm.render.formatting import Formats
-    from homecrm.settings.sections import FinanceSettings
 
-    localization = load_section(session, LocalizationSettings)
-    fmt = Formats.from_settings(load_section(session, FinanceSettings), localization)
+    fmt = Formats.load(session)
     when = fmt.date(reminder.start_date)
     if reminder.end_date and reminder.end_date != reminder.start_date:
         when = _("{first} to {last}").format(first=when, last=fmt.date(reminder.end_date))

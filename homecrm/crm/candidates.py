@@ -19,7 +19,7 @@ from homecrm import clock, validation
 from homecrm.errors import ConflictError, NotFoundError, ValidationError, check_version
 from homecrm.i18n import _
 from homecrm.inputs import InputModel, MoneyInput, parse_input
-from homecrm.security.principal import Principal, require, require_visible
+from homecrm.security.principal import Principal, may_see, require, require_visible
 from homecrm.settings import load_section
 from homecrm.settings.sections import CandidateSettings, ClientSettings
 from homecrm.crm.tags import drop_tags
@@ -293,7 +293,7 @@ def convert_candidate(session: Session, *, actor: Principal, candidate_id: int) 
     if candidate.email:
         twin = session.scalar(select(Customer).where(same_text(Customer.email, candidate.email)))
         if twin is not None:
-            if not _sees(actor, "tenants", twin.created_by_id):  # never name a tenant the actor may not see
+            if not may_see(actor, "tenants", twin.created_by_id):  # never name a tenant the actor may not see
                 raise ConflictError(_("A tenant you do not follow already has this e-mail: ask an administrator to "
                                       "link the candidate to that tenant."))
             raise ConflictError(_("{tenant} (tenant #{id}) has the same e-mail: link the candidate to that tenant "
@@ -322,17 +322,12 @@ def link_to_tenant(session: Session, *, actor: Principal, candidate_id: int, cus
     customer = get_customer(session, customer_id, actor=actor)
     taken = session.scalar(select(Candidate).where(Candidate.customer_id == customer.id))
     if taken is not None:
-        if not _sees(actor, "candidates", taken.created_by_id, taken.assigned_to_id):
+        if not may_see(actor, "candidates", taken.created_by_id, taken.assigned_to_id):
             raise ConflictError(_("{tenant} is already linked to another candidate.").format(tenant=customer.display_name))
         raise ConflictError(_("{tenant} is already linked to the candidate {name}.").format(
             tenant=customer.display_name, name=taken.display_name))
     _mark_converted(session, actor, candidate, customer)
     return customer
-
-
-def _sees(actor: Principal, module: str, *owner_ids: int | None) -> bool:
-    visibility = actor.visibility(module)
-    return visibility == "all" or (visibility == "own" and actor.owns(*owner_ids))
 
 
 def _mark_converted(session: Session, actor: Principal, candidate: Candidate, customer: Customer) -> None:

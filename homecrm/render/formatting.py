@@ -45,6 +45,15 @@ class Formats:
             timezone=localization.timezone,
         )
 
+    @classmethod
+    def load(cls, session, lang: str | None = None) -> Formats:
+        """From the stored Facturation and Localisation settings."""
+        from homecrm.settings import load_section
+        from homecrm.settings.sections import FinanceSettings, LocalizationSettings
+
+        return cls.from_settings(load_section(session, FinanceSettings), load_section(session, LocalizationSettings),
+                                 lang)
+
     # numbers -------------------------------------------------------------------------------
     def number(self, value: Decimal | int, decimals: int = 2) -> str:
         amount = as_decimal(value)

@@ -137,10 +137,15 @@ def require(session: Session | None, actor: Principal, module: str, right: str) 
     return actor
 
 
+def may_see(actor: Principal, module: str, *owner_ids: int | None) -> bool:
+    """May ``actor`` see one record of ``module`` owned by ``owner_ids`` ("view", or "view own" and an owner)?"""
+    visibility = actor.visibility(module)
+    return visibility == "all" or (visibility == "own" and actor.owns(*owner_ids))
+
+
 def require_visible(actor: Principal, module: str, *owner_ids: int | None) -> None:
     """Refuse access to one record the actor may not see (view_own and not the owner)."""
-    visibility = actor.visibility(module)
-    if visibility == "all" or (visibility == "own" and actor.owns(*owner_ids)):
+    if may_see(actor, module, *owner_ids):
         return
     raise PermissionDenied(
         _("{user} may not see this record in {module}.").format(user=actor.label, module=_(MODULES[module]))

@@ -94,13 +94,6 @@ def totals(rows: list[TimeRow]) -> dict[tuple[str, str], int]:
     return dict(out)
 
 
-def _formats(session: Session):
-    from homecrm.render.formatting import Formats
-    from homecrm.settings.sections import FinanceSettings
-
-    return Formats.from_settings(load_section(session, FinanceSettings), load_section(session, LocalizationSettings))
-
-
 def bill_time_to_lease(session: Session, *, actor: Principal, lease_id: int, month, entry_ids: list[int]) -> list[int]:
     """Put time on the lease's document of ``month`` (its draft, created if needed; issued with the month)."""
     from homecrm.billing.documents import draft_for
@@ -136,7 +129,9 @@ def bill_time(session: Session, *, actor: Principal, document_id: int, entry_ids
                                     "its tenant or its property.").format(task=entry.task.title,
                                                                           tenant=document.customer.display_name),
                                   field="entries")
-    fmt = _formats(session)
+    from homecrm.render.formatting import Formats
+
+    fmt = Formats.load(session)
     currency = document.currency if document is not None else "EUR"
     by_task: dict[int, list[TimeEntry]] = defaultdict(list)
     for entry in entries:
