@@ -247,3 +247,19 @@ def test_set_up_page_names_the_wrong_field(db, page):
     assert labels[0] == "Votre nom"  # the error is drawn right under the name field
     with db.read() as session:
         assert session.scalar(select(func.count(StaffUser.id)).where(StaffUser.is_admin.is_(True))) == 0
+
+
+def test_the_same_message_queued_twice_in_a_run_is_shown_once():
+    """Two checks of one run (the shell's and the page's) may both sign out with the same reason."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        from homecrm.ui.feedback import flash, show_flashes
+
+        flash("info", "Votre compte n'est plus actif.")
+        flash("info", "Votre compte n'est plus actif.")
+        flash("info", "Autre chose.")
+        show_flashes()
+
+    at = AppTest.from_function(script).run()
+    assert [plain(i.value) for i in at.info] == ["Votre compte n'est plus actif.", "Autre chose."]
